@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need on a fresh machine, then runs
+# the type check, the single-file build and every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# npm packages, exactly as locked.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+# Debian's s6 and execline: the tests run generated services under the real tools.
+need=()
+command -v s6-svscan >/dev/null 2>&1 || need+=(s6)
+command -v execlineb >/dev/null 2>&1 || need+=(execline)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! apt-cache show s6 >/dev/null 2>&1; then $sudo apt-get update -qq; fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+fi
+
+# Real distribution files for the corpus tests (cached; re-running is cheap).
+corpus=${S6M_CORPUS:-$PWD/.cache/corpus}
+if [ -d ../shared/corpus ] && [ ! -f "$corpus/.complete" ]; then
+  bash ../shared/corpus/fetch-corpus.sh "$corpus" && touch "$corpus/.complete"
+fi
+export S6M_CORPUS="$corpus"
+
+npx tsc --noEmit
+npm run build --silent
+npx vitest run "$@"

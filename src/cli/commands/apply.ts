@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { EXIT_USAGE } from '../exit-codes.js';
+
+// Placeholder until the apply command lands; registered so the command list is complete.
+export function register(program: Command): void {
+  program
+    .command('apply')
+    .description('(not available yet)')
+    .allowUnknownOption()
+    .action(() => {
+      process.stderr.write('s6migrate apply: not available yet\n');
+      process.exitCode = EXIT_USAGE;
+    });
+}

@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { EXIT_USAGE } from '../exit-codes.js';
+
+// Placeholder until the graph command lands; registered so the command list is complete.
+export function register(program: Command): void {
+  program
+    .command('graph')
+    .description('(not available yet)')
+    .allowUnknownOption()
+    .action(() => {
+      process.stderr.write('s6migrate graph: not available yet\n');
+      process.exitCode = EXIT_USAGE;
+    });
+}

@@ -1,0 +1,34 @@
+/**
+ * s6migrate entry point: parses options and calls the stages; no logic of its own. Each command lives in
+ * `commands/NAME.ts` and registers its options and help text; heavy modules load inside actions only, so
+ * `--help` stays fast.
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT_USAGE } from './exit-codes.js';
+import { COMMANDS } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command('s6migrate')
+    .description('Move a host\'s services from sysvinit, OpenRC and systemd to s6-rc.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`s6migrate: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_USAGE;
+  }
+  return process.exitCode === undefined ? 0 : Number(process.exitCode);
+}

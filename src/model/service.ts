@@ -1,0 +1,208 @@
+/**
+ * The intermediate model (IR): one typed description of a service that every importer fills and every
+ * pass and writer reads. Importers know their source format and nothing about s6-rc; the writer knows
+ * s6-rc and nothing about source formats. Every fact carries where it came from.
+ */
+import type { Diagnostic } from './diagnostic.js';
+
+export type SourceFormat = 'sysv' | 'openrc' | 'systemd';
+
+/** Where a fact came from. `file` is the path read on disk; `line` is 1-based. */
+export interface Origin {
+  file: string;
+  line?: number;
+}
+
+/**
+ * A reference from one service to another name.
+ * - `requires`: hard dependency (LSB Required-Start, OpenRC need, systemd Requires/BindsTo).
+ * - `wants`: dependency if the target exists on the host (LSB Should-Start, OpenRC use/want, systemd Wants).
+ * - `after`: order only, pulls nothing in (OpenRC after, systemd After).
+ * - `before`: order only, reversed (LSB X-Start-Before, OpenRC before, systemd Before).
+ * - `conflicts`: recorded and reported; s6-rc has no equivalent.
+ */
+export type DepKind = 'requires' | 'wants' | 'after' | 'before' | 'conflicts';
+
+export interface DepRef {
+  kind: DepKind;
+  /**
+   * The referenced name. When `facility` is true this is a canonical facility name from
+   * `src/model/facilities.ts` (e.g. `network`); otherwise a service name or a name some service provides.
+   */
+  target: string;
+  facility: boolean;
+  /** Phase the dependency applies to: start (default) or only stop (LSB Required-Stop etc.). */
+  phase?: 'start' | 'stop';
+  origin: Origin;
+}
+
+/** A file the service reads its environment from (`/etc/default/x`, `EnvironmentFile=`, conf.d). */
+export interface EnvFile {
+  /** Path on the converted system. */
+  path: string;
+  /** `EnvironmentFile=-/x`: a missing file is not an error. */
+  optional: boolean;
+  origin: Origin;
+}
+
+/** Resource limits, in s6-softlimit terms (`-o` open files, `-c` core, ...): flag letter -> value. */
+export type Limits = Record<string, string>;
+
+/**
+ * How the service runs, gathered from every source. Every field is optional: importers fill what the
+ * source says. Argv arrays are exactly the words the program receives (already unquoted).
+ */
+export interface RunFacts {
+  /** The daemon's argv as the source starts it (may fork). */
+  daemon?: { argv: string[]; origin: Origin };
+  pidfile?: { path: string; origin: Origin };
+  user?: { name: string; origin: Origin };
+  group?: { name: string; origin: Origin };
+  env: Record<string, { value: string; origin: Origin }>;
+  envFiles: EnvFile[];
+  workdir?: { path: string; origin: Origin };
+  chroot?: { path: string; origin: Origin };
+  umask?: { value: string; origin: Origin };
+  limits?: { value: Limits; origin: Origin };
+  /** Signal name without `SIG`, e.g. `TERM`, `INT`. */
+  stopSignal?: { name: string; origin: Origin };
+  /** Milliseconds. */
+  timeoutStart?: { ms: number; origin: Origin };
+  timeoutStop?: { ms: number; origin: Origin };
+}
+
+/** A sysvinit `/etc/init.d` script, read statically. */
+export interface SysvEvidence {
+  format: 'sysv';
+  /** Path read on disk. */
+  file: string;
+  /** Path on the converted system, e.g. `/etc/init.d/ssh`. */
+  systemPath: string;
+  hasLsbHeader: boolean;
+  interactive: boolean;
+  /** Every `start-stop-daemon --start` call found, in file order. */
+  ssdStarts: SsdCall[];
+  /** `/etc/default/NAME` applied, if any (path on disk). */
+  defaultsFile?: string;
+  /** Runlevels from `/etc/rc?.d` S links, when present (override Default-Start). */
+  rcLinks?: { start: string[]; stop: string[] };
+}
+
+export interface SsdCall {
+  origin: Origin;
+  exec?: string;
+  startas?: string;
+  pidfile?: string;
+  chuid?: string;
+  group?: string;
+  background: boolean;
+  makePidfile: boolean;
+  chdir?: string;
+  umask?: string;
+  /** Words after `--`, unquoted; `undefined` entries could not be resolved statically. */
+  args: string[];
+  /** True when some word used a variable the importer could not resolve. */
+  unresolved: boolean;
+}
+
+/** An OpenRC `openrc-run` script, read statically (with conf.d applied). */
+export interface OpenrcEvidence {
+  format: 'openrc';
+  file: string;
+  systemPath: string;
+  /** Resolved variable values after conf.d was applied (command, command_args, supervisor, ...). */
+  vars: Record<string, { value: string; origin: Origin }>;
+  /** Custom functions defined by the script (`start`, `stop`, `start_pre`, ...). */
+  functions: string[];
+  keywords: string[];
+  confFile?: string;
+}
+
+/** A systemd unit after drop-ins, templates and specifiers are applied. */
+export interface SystemdEvidence {
+  format: 'systemd';
+  file: string;
+  systemPath: string;
+  /** Unit name, e.g. `foo@bar.service`. */
+  unit: string;
+  unitType: 'service' | 'socket' | 'timer' | 'path' | 'mount' | 'target' | 'other';
+  dropIns: string[];
+  /** `Type=` of a service, default `simple`. */
+  serviceType?: 'simple' | 'exec' | 'forking' | 'oneshot' | 'dbus' | 'notify' | 'notify-reload' | 'idle';
+  execStart: ExecLine[];
+  execStartPre: ExecLine[];
+  execStartPost: ExecLine[];
+  execStop: ExecLine[];
+  execStopPost: ExecLine[];
+  execReload: ExecLine[];
+  remainAfterExit: boolean;
+  restart?: string;
+  /** Every directive after parsing: section -> key -> values (repeats kept, resets applied). */
+  directives: Record<string, Record<string, { values: string[]; origin: Origin }>>;
+}
+
+export interface ExecLine {
+  argv: string[];
+  /** ExecStart prefixes: `-` ignore failure, `@` argv0, `+` `!` `!!` privileges, `:` no env expansion. */
+  prefixes: string[];
+  origin: Origin;
+}
+
+export type Evidence = SysvEvidence | OpenrcEvidence | SystemdEvidence;
+
+/** Something the importer or a pass noticed and the user should know (no s6 equivalent, guessed, ...). */
+export interface Finding {
+  code: string;
+  message: string;
+  origin: Origin;
+}
+
+export interface Service {
+  /** The name the host knows the service by (script or unit base name, without `.service`). */
+  name: string;
+  /** The source that won when several describe the service (see `sources`). */
+  format: SourceFormat;
+  /** Why that source won, when more than one described the service. */
+  chosenBecause?: string;
+  description?: string;
+  /** Other names this service answers to (LSB Provides, OpenRC provide, systemd Alias=). */
+  provides: string[];
+  deps: DepRef[];
+  /**
+   * Bundles the service is started in, canonical names from `src/model/naming.ts`
+   * (`runlevel-2`, `runlevel-default`, `multi-user`, ...).
+   */
+  startIn: string[];
+  /**
+   * What the first conversion runs: argv for `up` and `down`. For init scripts this is the script
+   * itself (`/etc/init.d/ssh start`); for units it is derived from ExecStart/ExecStop. Absent when the
+   * importer could not say how to start it (a diagnostic then says why).
+   */
+  wrapper?: { kind: 'oneshot'; up: string[][]; down: string[][] } | { kind: 'longrun'; run: string[] };
+  run: RunFacts;
+  /** Every source file that described this service, winner first. */
+  sources: Evidence[];
+  findings: Finding[];
+}
+
+/** Host-wide facts that are not about one service. */
+export interface HostFacts {
+  /** Bundles making up `default` (e.g. [`runlevel-2`] on Debian, or the default.target's bundle). */
+  defaultBundles?: { bundles: string[]; origin: Origin };
+  /** Canonical facility -> extra member names (from /etc/insserv.conf, `+name` = optional). */
+  facilityMembers: Record<string, { name: string; optional: boolean; origin: Origin }[]>;
+}
+
+export interface ImportResult {
+  services: Service[];
+  host: HostFacts;
+  diagnostics: Diagnostic[];
+}
+
+export function emptyRunFacts(): RunFacts {
+  return { env: {}, envFiles: [] };
+}
+
+export function emptyHostFacts(): HostFacts {
+  return { facilityMembers: {} };
+}
