@@ -206,3 +206,11 @@ export function emptyRunFacts(): RunFacts {
 export function emptyHostFacts(): HostFacts {
   return { facilityMembers: {} };
 }
+
+/** What discovery hands an importer: the files to read (paths on disk) and the host root. */
+export interface ImportInput {
+  /** Host root on disk (`--root`, default `/`): companions and host files are looked up under it. */
+  root: string;
+  /** Files to import, paths on disk as the user named them (relative paths stay relative). */
+  files: string[];
+}

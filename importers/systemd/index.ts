@@ -1,0 +1,12 @@
+import type { ImportInput, ImportResult } from '../../src/model/service.js';
+import { emptyHostFacts } from '../../src/model/service.js';
+import { diag } from '../../src/model/diagnostic.js';
+
+// Placeholder until the systemd importer lands: every file is reported as not read yet.
+export function importSystemd(input: ImportInput): ImportResult {
+  return {
+    services: [],
+    host: emptyHostFacts(),
+    diagnostics: input.files.map((f) => diag('error', 'importer-missing', f, undefined, 'systemd importer not available yet')),
+  };
+}
