@@ -42,6 +42,11 @@ export interface EnvFile {
   path: string;
   /** `EnvironmentFile=-/x`: a missing file is not an error. */
   optional: boolean;
+  /**
+   * `shell`: sourced by a script (`/etc/default/x`, OpenRC conf.d), may use `export`, quoting, expansions.
+   * `envfile`: systemd `EnvironmentFile=` syntax (KEY=VALUE lines).
+   */
+  syntax: 'shell' | 'envfile';
   origin: Origin;
 }
 

@@ -1,0 +1,56 @@
+/**
+ * Longrun `run` scripts: an execline chain that sets up the process state, then execs the daemon.
+ * Every word goes through `execlineLine`, so the daemon receives its argv byte for byte.
+ * Order matters (reference §7.8): `./env` is relative to the servicedir, so s6-envdir comes before `cd`;
+ * privileges are dropped last so limits and umask are set while still root.
+ */
+import { EXECLINE_SHEBANG, execlineLine } from './execline.js';
+
+export interface RunScriptSpec {
+  /** The daemon's argv; argv[0] should be an absolute path (the supervision tree's PATH is minimal). */
+  argv: string[];
+  /** Send stderr down the same pipe as stdout (producers in a log pipeline). */
+  stderrToStdout?: boolean;
+  /** Read `./env/` (s6-envdir) — variables from the source's Environment= and similar. */
+  envDir?: boolean;
+  /** Environment files read at start, in order. `shell` files are sourced by /bin/sh with `set -a`. */
+  envFiles?: { path: string; optional: boolean; syntax: 'shell' | 'envfile' }[];
+  workdir?: string;
+  umask?: string;
+  /** s6-softlimit flags: letter -> value (`o` -> `4096`). */
+  limits?: Record<string, string>;
+  /** `user` or `user:group` for s6-setuidgid. */
+  user?: string;
+  /** Readiness polled by s6-notifyoncheck (must run before `cd`: it reads ./data/check). */
+  notifyOnCheck?: { fd: number; checkArgs?: string[] };
+}
+
+export function renderRunScript(spec: RunScriptSpec): string {
+  const lines: string[] = [EXECLINE_SHEBANG];
+  if (spec.stderrToStdout) lines.push(execlineLine(['fdmove', '-c', '2', '1']));
+  if (spec.envDir) lines.push(execlineLine(['s6-envdir', './env']));
+  if (spec.notifyOnCheck) {
+    const n = spec.notifyOnCheck;
+    const check = n.checkArgs ? ['-c', n.checkArgs.map((w) => execlineLine([w])).join(' ')] : [];
+    lines.push(execlineLine(['s6-notifyoncheck', '-d', '-3', String(n.fd), ...check]));
+  }
+  for (const f of spec.envFiles ?? []) {
+    if (f.syntax === 'envfile') {
+      lines.push(execlineLine(f.optional ? ['envfile', '-I', f.path] : ['envfile', f.path]));
+    } else {
+      // Shell-syntax defaults files need a shell to read; the path and the rest of the chain are passed
+      // as positional parameters, never pasted into the shell text.
+      const test = f.optional ? 'if [ -r "$1" ]; then set -a; . "$1"; set +a; fi' : 'set -a; . "$1" || exit 111; set +a';
+      lines.push(execlineLine(['/bin/sh', '-c', `${test}; shift; exec "$@"`, 'sh', f.path]));
+    }
+  }
+  if (spec.workdir) lines.push(execlineLine(['cd', spec.workdir]));
+  if (spec.umask) lines.push(execlineLine(['umask', spec.umask]));
+  const limitArgs = Object.entries(spec.limits ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([flag, value]) => [`-${flag}`, value]);
+  if (limitArgs.length > 0) lines.push(execlineLine(['s6-softlimit', ...limitArgs]));
+  if (spec.user) lines.push(execlineLine(['s6-setuidgid', spec.user]));
+  lines.push(execlineLine(spec.argv));
+  return lines.join('\n') + '\n';
+}
