@@ -108,6 +108,18 @@ export interface SsdCall {
   args: string[];
   /** True when some word used a variable the importer could not resolve. */
   unresolved: boolean;
+  /** Added by the sysv importer: `--name` (process name to match). */
+  procName?: string;
+  /** `--user` (match processes of this user; not a uid change). */
+  matchUser?: string;
+  /** `--nicelevel`. */
+  nicelevel?: string;
+  /** `--chroot`. */
+  chroot?: string;
+  /** `--notify-await`: the daemon reports readiness with sd_notify. */
+  notifyAwait?: boolean;
+  /** Which helper made the call: `start-stop-daemon` itself or lsb init-functions' `start_daemon`. */
+  via?: 'start-stop-daemon' | 'start_daemon';
 }
 
 /** An OpenRC `openrc-run` script, read statically (with conf.d applied). */
@@ -150,10 +162,29 @@ export interface ExecLine {
   argv: string[];
   /** ExecStart prefixes: `-` ignore failure, `@` argv0, `+` `!` `!!` privileges, `:` no env expansion. */
   prefixes: string[];
+  /** With the `@` prefix: the argv[0] systemd passes instead of the executable path (`argv[0]` stays the path). */
+  argv0?: string;
   origin: Origin;
 }
 
-export type Evidence = SysvEvidence | OpenrcEvidence | SystemdEvidence;
+export type Evidence = (SysvEvidence | OpenrcEvidence | SystemdEvidence) & {
+  /**
+   * Set by the merge pass on a source that lost to another format: what this source said on its own
+   * (its name, dependencies, bundles, run facts, wrapper), kept for the upgrade stage.
+   */
+  lost?: SourceFacts;
+};
+
+/** What one source said about a service before merging (see `Evidence.lost`). */
+export interface SourceFacts {
+  name: string;
+  description?: string;
+  provides: string[];
+  deps: DepRef[];
+  startIn: string[];
+  wrapper?: Service['wrapper'];
+  run: RunFacts;
+}
 
 /** Something the importer or a pass noticed and the user should know (no s6 equivalent, guessed, ...). */
 export interface Finding {
@@ -188,6 +219,20 @@ export interface Service {
   /** Every source file that described this service, winner first. */
   sources: Evidence[];
   findings: Finding[];
+  /**
+   * Filled by the passes: the s6-rc names this service depends on (services or bundles listed in
+   * `HostFacts.bundles`), sorted, cycle-free. Absent before the passes ran.
+   */
+  s6Dependencies?: string[];
+}
+
+/** A bundle the passes created (facility, provided name, runlevel/target, `default`, placeholder). */
+export interface S6Bundle {
+  name: string;
+  /** Member names (services or other bundles), sorted. */
+  contents: string[];
+  /** Why it exists, for people reading `model.json` (e.g. `facility network`, `runlevel 2`). */
+  reason: string;
 }
 
 /** Host-wide facts that are not about one service. */
@@ -196,6 +241,8 @@ export interface HostFacts {
   defaultBundles?: { bundles: string[]; origin: Origin };
   /** Canonical facility -> extra member names (from /etc/insserv.conf, `+name` = optional). */
   facilityMembers: Record<string, { name: string; optional: boolean; origin: Origin }[]>;
+  /** Filled by the passes: every bundle to emit, sorted by name. */
+  bundles?: S6Bundle[];
 }
 
 export interface ImportResult {

@@ -1,0 +1,148 @@
+/**
+ * The back end: model (after the passes) -> in-memory s6-rc source tree. Knows s6-rc, not source formats.
+ * - oneshot: `up`/`down` from the wrapper's argvs, one execline line each (`chainCommands`);
+ * - longrun: `run` from `renderRunScript` with the service's run facts, `env/` files, `down-signal`;
+ * - timeouts in ms; bundles from `HostFacts.bundles`.
+ * A service without a wrapper, or with an argument no program can receive, is left out with a
+ * diagnostic, and every reference to it is dropped (a dangling name would make s6-rc-compile fail).
+ */
+import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
+import type { HostFacts, Service } from '../model/service.js';
+import { chainCommands } from './emit-chain.js';
+import { envDirFiles } from './emit-env.js';
+import { execlineLine, UnsafeArgvError } from './execline.js';
+import { renderRunScript, type RunScriptSpec } from './run-script.js';
+import { definition, newTree, type S6Definition, type S6Tree } from './tree.js';
+
+/** Largest value s6-rc-compile accepts in `timeout-up`/`timeout-down` (uint32, reference §1.3). */
+const TIMEOUT_MAX = 4294967295;
+
+export interface EmitResult {
+  tree: S6Tree;
+  diagnostics: Diagnostic[];
+}
+
+function fileOf(s: Service): string {
+  return s.sources[0]?.file ?? s.name;
+}
+
+function timeoutFile(ms: number): string | undefined {
+  const n = Math.round(ms);
+  return Number.isFinite(n) && n > 0 && n <= TIMEOUT_MAX ? `${n}\n` : undefined;
+}
+
+function runSpec(s: Service, argv: string[], notes: Diagnostic[]): { spec: RunScriptSpec; files: S6Definition['files'] } {
+  const r = s.run;
+  const spec: RunScriptSpec = { argv };
+  const { files, refused } = envDirFiles(r.env);
+  for (const x of refused) {
+    notes.push(diag('warning', 'env-refused', x.origin.file, x.origin.line,
+      `${s.name}: environment variable ${JSON.stringify(x.name)} is not written: ${x.reason}`, s.name));
+  }
+  if (Object.keys(files).length > 0) spec.envDir = true;
+  if (r.envFiles.length > 0) spec.envFiles = r.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax }));
+  if (r.workdir) spec.workdir = r.workdir.path;
+  if (r.umask) spec.umask = r.umask.value;
+  if (r.limits && Object.keys(r.limits.value).length > 0) spec.limits = r.limits.value;
+  if (r.user) {
+    spec.user = r.user.name;
+    if (r.group && r.group.name !== r.user.name) {
+      notes.push(diag('note', 'group-not-applied', r.group.origin.file, r.group.origin.line,
+        `${s.name}: group ${r.group.name} is not applied: s6-setuidgid takes one account and uses ${r.user.name}'s own groups`, s.name));
+    }
+  } else if (r.group) {
+    notes.push(diag('note', 'group-not-applied', r.group.origin.file, r.group.origin.line,
+      `${s.name}: group ${r.group.name} without a user is not applied: the daemon runs as root`, s.name));
+  }
+  if (r.chroot) {
+    notes.push(diag('warning', 'chroot-not-applied', r.chroot.origin.file, r.chroot.origin.line,
+      `${s.name}: chroot ${r.chroot.path} is not applied by the run script`, s.name));
+  }
+  return { spec, files };
+}
+
+/** Builds one definition; throws UnsafeArgvError when an argument cannot be written. */
+function serviceDefinition(s: Service, notes: Diagnostic[]): S6Definition | undefined {
+  const w = s.wrapper;
+  if (!w) return undefined;
+  const def = definition(s.name, w.kind);
+  if (w.kind === 'oneshot') {
+    def.files['up'] = { content: w.up.length > 0 ? chainCommands(w.up) + '\n' : '' };
+    if (w.down.length > 0) def.files['down'] = { content: chainCommands(w.down) + '\n' };
+  } else {
+    const { spec, files } = runSpec(s, w.run, notes);
+    def.files['run'] = { content: renderRunScript(spec), mode: 0o755 };
+    Object.assign(def.files, files);
+    if (s.run.stopSignal) {
+      execlineLine([s.run.stopSignal.name]); // refuses NUL like every other written word
+      def.files['down-signal'] = { content: s.run.stopSignal.name.split('\n')[0] + '\n' };
+    }
+  }
+  const up = s.run.timeoutStart && timeoutFile(s.run.timeoutStart.ms);
+  if (up) def.files['timeout-up'] = { content: up };
+  const down = s.run.timeoutStop && timeoutFile(s.run.timeoutStop.ms);
+  if (down) def.files['timeout-down'] = { content: down };
+  return def;
+}
+
+function whyNotConverted(s: Service): string {
+  const reasons = s.findings.map((f) => f.message);
+  return reasons.length > 0 ? reasons.join('; ') : 'the source gives no way to start it';
+}
+
+export function emitTree(services: readonly Service[], host: HostFacts): EmitResult {
+  const diagnostics: Diagnostic[] = [];
+  const tree = newTree();
+  const atoms = new Map<string, S6Definition>();
+  for (const s of [...services].sort((a, b) => cmp(a.name, b.name))) {
+    const notes: Diagnostic[] = [];
+    try {
+      const def = serviceDefinition(s, notes);
+      if (!def) {
+        diagnostics.push(diag('warning', 'service-not-converted', fileOf(s), undefined,
+          `${s.name}: not converted: ${whyNotConverted(s)}`, s.name));
+        continue;
+      }
+      atoms.set(s.name, def);
+      diagnostics.push(...notes);
+    } catch (e) {
+      if (!(e instanceof UnsafeArgvError)) throw e;
+      diagnostics.push(diag('error', 'unsafe-argument', fileOf(s), undefined,
+        `${s.name}: not converted: ${e.message}`, s.name));
+    }
+  }
+  const bundles = (host.bundles ?? []).filter((b) => {
+    if (!atoms.has(b.name)) return true;
+    diagnostics.push(diag('error', 'bundle-name-taken', b.name, undefined, `bundle ${b.name} (${b.reason}) is not written: a service has that name`));
+    return false;
+  });
+  const defined = new Set([...atoms.keys(), ...bundles.map((b) => b.name)]);
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const missing = (owner: string, name: string, what: string) => {
+    const gone = byName.get(name);
+    diagnostics.push(diag('warning', 'dep-not-converted', gone ? fileOf(gone) : owner, undefined,
+      `${owner}: ${what} ${name} is dropped: ${gone ? `${name} is not converted` : 'nothing has that name'}`, owner));
+  };
+  for (const [name, def] of atoms) {
+    const s = byName.get(name)!;
+    def.dependencies = [...new Set(s.s6Dependencies ?? [])].filter((d) => {
+      if (defined.has(d) && d !== name) return true;
+      if (d !== name) missing(name, d, 'dependency on');
+      return false;
+    }).sort(cmp);
+    tree.definitions.set(name, def);
+  }
+  for (const b of bundles) {
+    const def = definition(b.name, 'bundle');
+    def.contents = [...new Set(b.contents)].filter((m) => {
+      if (defined.has(m) && m !== b.name) return true;
+      missing(b.name, m, 'member');
+      return false;
+    }).sort(cmp);
+    tree.definitions.set(b.name, def);
+  }
+  // A Map keeps insertion order: insert sorted so iteration is deterministic too.
+  const sorted = newTree();
+  for (const k of [...tree.definitions.keys()].sort(cmp)) sorted.definitions.set(k, tree.definitions.get(k)!);
+  return { tree: sorted, diagnostics };
+}

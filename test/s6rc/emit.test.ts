@@ -1,0 +1,168 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { checkTree } from '../../src/check/index.js';
+import { planConversion } from '../../src/passes/index.js';
+import { emitTree } from '../../src/s6rc/emit.js';
+import type { S6Tree } from '../../src/s6rc/tree.js';
+import { dep, host, result, svc } from '../passes/factory.js';
+
+const o = (line: number) => ({ file: '/lib/systemd/system/web.service', line });
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Minimal writer for the test: the real one belongs to the CLI stage. */
+function writeTree(tree: S6Tree): string {
+  const out = mkdtempSync(join(tmpdir(), 's6m-emit-'));
+  dirs.push(out);
+  for (const d of tree.definitions.values()) {
+    const base = join(out, d.name);
+    mkdirSync(base, { recursive: true });
+    writeFileSync(join(base, 'type'), `${d.type}\n`);
+    if (d.type === 'bundle') mkdirSync(join(base, 'contents.d'));
+    else mkdirSync(join(base, 'dependencies.d'));
+    for (const n of d.dependencies) writeFileSync(join(base, 'dependencies.d', n), '');
+    for (const n of d.contents) writeFileSync(join(base, 'contents.d', n), '');
+    for (const [path, f] of Object.entries(d.files)) {
+      mkdirSync(dirname(join(base, path)), { recursive: true });
+      writeFileSync(join(base, path), f.content, { mode: f.mode ?? 0o644 });
+    }
+  }
+  return out;
+}
+
+function webUnit() {
+  return svc('web', {
+    format: 'systemd',
+    startIn: ['multi-user'],
+    wrapper: { kind: 'longrun', run: ['/usr/bin/web', '--port', '8080', 'a b'] },
+    run: {
+      env: { LANG: { value: 'C.UTF-8', origin: o(3) }, EMPTY: { value: '', origin: o(4) }, MULTI: { value: 'a\nb', origin: o(5) } },
+      envFiles: [{ path: '/etc/default/web', optional: true, syntax: 'envfile', origin: o(6) }],
+      user: { name: 'www-data', origin: o(7) },
+      group: { name: 'web', origin: o(8) },
+      workdir: { path: '/srv/web', origin: o(9) },
+      umask: { value: '027', origin: o(10) },
+      limits: { value: { o: '4096' }, origin: o(11) },
+      stopSignal: { name: 'INT', origin: o(12) },
+      timeoutStart: { ms: 90000, origin: o(13) },
+      timeoutStop: { ms: 5000, origin: o(14) },
+    },
+  });
+}
+
+describe('emitTree', () => {
+  it('oneshot: up and down are one execline line each; several commands are chained', () => {
+    const s = svc('mnt', { wrapper: { kind: 'oneshot', up: [['/bin/mkdir', '-p', '/mnt/x'], ['/bin/mount', '-t', 'tmpfs', 'tmpfs', '/mnt/x']], down: [['/bin/umount', '/mnt/x']] } });
+    const def = emitTree([{ ...s, s6Dependencies: [] }], host()).tree.definitions.get('mnt')!;
+    expect(def.type).toBe('oneshot');
+    expect(def.files['up']!.content).toBe('if { "/bin/mkdir" "-p" "/mnt/x" } "/bin/mount" "-t" "tmpfs" "tmpfs" "/mnt/x"\n');
+    expect(def.files['down']!.content).toBe('"/bin/umount" "/mnt/x"\n');
+    expect(def.files['timeout-up']).toBeUndefined();
+  });
+
+  it('oneshot without stop commands has no down file', () => {
+    const def = emitTree([svc('a', { wrapper: { kind: 'oneshot', up: [['/bin/true']], down: [] } })], host()).tree.definitions.get('a')!;
+    expect(Object.keys(def.files)).toEqual(['up']);
+  });
+
+  it('longrun: run script, env files, down-signal, timeouts; unfaithful env values refused', () => {
+    const { tree, diagnostics } = emitTree([webUnit()], host());
+    const def = tree.definitions.get('web')!;
+    expect(def.type).toBe('longrun');
+    expect(def.files['run']!.mode).toBe(0o755);
+    expect(def.files['run']!.content).toBe([
+      '#!/usr/bin/execlineb -P',
+      '"s6-envdir" "./env"',
+      '"envfile" "-I" "/etc/default/web"',
+      '"cd" "/srv/web"',
+      '"umask" "027"',
+      '"s6-softlimit" "-o" "4096"',
+      '"s6-setuidgid" "www-data"',
+      '"/usr/bin/web" "--port" "8080" "a b"',
+      '',
+    ].join('\n'));
+    expect(def.files['env/LANG']!.content).toBe('C.UTF-8\n');
+    expect(def.files['env/EMPTY']).toBeUndefined();
+    expect(def.files['env/MULTI']).toBeUndefined();
+    expect(def.files['down-signal']!.content).toBe('INT\n');
+    expect(def.files['timeout-up']!.content).toBe('90000\n');
+    expect(def.files['timeout-down']!.content).toBe('5000\n');
+    const refused = diagnostics.filter((d) => d.code === 'env-refused');
+    expect(refused.map((d) => d.line)).toEqual([4, 5]);
+    expect(refused[0]!.message).toContain('unsets');
+    expect(diagnostics.find((d) => d.code === 'group-not-applied')!.message).toContain('web');
+  });
+
+  it('every text file ends with LF', () => {
+    const plan = planConversion([result([webUnit(), svc('mnt', { startIn: ['runlevel-2'] })])]);
+    for (const d of plan.tree.definitions.values()) {
+      for (const [path, f] of Object.entries(d.files)) if (f.content !== '') expect(f.content.endsWith('\n'), `${d.name}/${path}`).toBe(true);
+    }
+  });
+
+  it('an argument no program can receive: that service is skipped with an error, its dependents lose the edge', () => {
+    const bad = svc('bad', { startIn: ['runlevel-2'], wrapper: { kind: 'oneshot', up: [['/bin/x', 'a\0b']], down: [] } });
+    const plan = planConversion([result([bad, svc('good', { startIn: ['runlevel-2'], deps: [dep('requires', 'bad')] })])]);
+    expect(plan.tree.definitions.has('bad')).toBe(false);
+    expect(plan.tree.definitions.get('good')!.dependencies).toEqual([]);
+    expect(plan.tree.definitions.get('runlevel-2')!.contents).toEqual(['good']);
+    const err = plan.diagnostics.find((d) => d.code === 'unsafe-argument')!;
+    expect(err.severity).toBe('error');
+    expect(err.service).toBe('bad');
+  });
+
+  it('definitions are in byte order', () => {
+    const plan = planConversion([result(['b', 'a', 'C'].map((n) => svc(n, { startIn: ['runlevel-2'] })))]);
+    const names = [...plan.tree.definitions.keys()];
+    expect(names).toEqual([...names].sort());
+  });
+});
+
+const hasCompiler = (() => {
+  try {
+    execFileSync('sh', ['-c', 'command -v s6-rc-compile'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('the emitted tree passes check', () => {
+  it('a mixed host: sysv, systemd, facilities, provides, cycles, odd names, unconvertible services', () => {
+    const dir = writeTree(mixedHost().tree);
+    const verdict = checkTree(dir);
+    expect(verdict.diagnostics).toEqual([]);
+    expect(verdict.ok).toBe(true);
+  });
+
+  it.skipIf(!hasCompiler)('and the real s6-rc-compile accepts it', () => {
+    const dir = writeTree(mixedHost().tree);
+    const dest = join(mkdtempSync(join(tmpdir(), 's6m-db-')), 'db');
+    dirs.push(dirname(dest));
+    const r = spawnSync('s6-rc-compile', [dest, dir], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
+function mixedHost() {
+    const ins = { file: '/etc/insserv.conf', line: 1 };
+    return planConversion([
+      result([
+        svc('networking', { startIn: ['runlevel-S'] }),
+        svc('rsyslog', { startIn: ['runlevel-2'], provides: ['syslog'] }),
+        svc('ssh', { startIn: ['runlevel-2'], deps: [dep('requires', 'network', { facility: true }), dep('wants', 'syslog', { facility: true }), dep('before', 'cron')] }),
+        svc('cron', { startIn: ['runlevel-2'], deps: [dep('requires', 'ghost'), dep('requires', 'time', { facility: true })] }),
+        svc('s6rc-evil', { startIn: ['runlevel-2'] }),
+        svc('.hidden', { startIn: ['runlevel-2'] }),
+        svc('x', { deps: [dep('requires', 'y')] }),
+        svc('y', { deps: [dep('requires', 'x')] }),
+        svc('nowrap', { wrapper: null, startIn: ['runlevel-2'] }),
+      ], host({ facilityMembers: { network: [{ name: 'networking', optional: false, origin: ins }] } })),
+      result([webUnit(), svc('ssh', { format: 'systemd', startIn: ['multi-user'] })]),
+    ]);
+}
+
