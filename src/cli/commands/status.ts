@@ -1,14 +1,26 @@
 import type { Command } from 'commander';
-import { EXIT_USAGE } from '../exit-codes.js';
+import { progress, renderProgress } from '../../state/state.js';
+import { trackedServices } from '../../upgrade/upgrade.js';
+import { loadWorkspace } from '../../upgrade/workspace.js';
+import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { printDiagnostics, printJson } from '../report.js';
 
-// Placeholder until the status command lands; registered so the command list is complete.
 export function register(program: Command): void {
   program
     .command('status')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write('s6migrate status: not available yet\n');
-      process.exitCode = EXIT_USAGE;
+    .description('Show how far the upgrade to supervised longruns has come')
+    .requiredOption('--in <dir>', 's6-rc source directory written by convert')
+    .option('--json', 'print the progress as JSON')
+    .action((opts: { in: string; json?: boolean }) => {
+      const loaded = loadWorkspace(opts.in);
+      if (!loaded.ws) {
+        printDiagnostics(loaded.diagnostics);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const p = progress(loaded.ws.state, trackedServices(loaded.ws));
+      if (opts.json) printJson(p);
+      else process.stdout.write(renderProgress(p));
+      process.exitCode = EXIT_OK;
     });
 }

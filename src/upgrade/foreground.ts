@@ -1,0 +1,352 @@
+/**
+ * Which command runs a service's daemon in the foreground, inferred from every source that describes it.
+ *
+ * Evidence kinds, in priority order (the first one present wins; every other one is compared with it):
+ *  1. `user`           the user said so (`--command`, or an edit in the wizard);
+ *  2. `openrc`         an OpenRC script that declares the foreground command itself: `supervisor=s6` or
+ *                      `supervise-daemon`, `command_background=yes` (OpenRC backgrounds a foreground
+ *                      program), or `command_args_foreground`;
+ *  3. `systemd`        a unit of `Type=simple|exec|notify|notify-reload|idle|dbus`: its single ExecStart
+ *                      is written to stay in the foreground;
+ *  4. `ssd-background` a `start-stop-daemon --start --background` call: the daemon itself never forks;
+ *  5. `table`          the daemon forks; `daemon-table.ts` knows its foreground flag.
+ * A unit author's ExecStart is preferred to an init script because it was written for a supervisor.
+ * Evidence naming a different program than the winner lowers the confidence one step; evidence with the
+ * same program but other arguments is reported as a conflict without lowering it.
+ */
+import { parse as shellParse } from 'shell-quote';
+import type { Origin, Service, SystemdEvidence } from '../model/service.js';
+import { applyEntry, daemonEntry, type Confidence } from './daemon-table.js';
+
+export type { Confidence } from './daemon-table.js';
+export type EvidenceKind = 'user' | 'openrc' | 'systemd' | 'ssd-background' | 'table';
+
+export interface Readiness {
+  /** Value for `notification-fd`, when the daemon will write a newline there once ready. */
+  notificationFd?: number;
+  /** What the source had for readiness that the longrun does not keep. */
+  notCarried: string[];
+}
+
+export interface ForegroundProposal {
+  ok: true;
+  argv: string[];
+  evidence: EvidenceKind;
+  confidence: Confidence;
+  reasons: string[];
+  conflicts: string[];
+  readiness: Readiness;
+  origin?: Origin;
+}
+
+export interface ForegroundRefusal {
+  ok: false;
+  /** Stable code: `no-daemon-command`, `runs-to-completion`, `not-a-daemon`, `forks-unknown`, `unresolved-command`. */
+  code: string;
+  reason: string;
+  conflicts: string[];
+}
+
+export type ForegroundResult = ForegroundProposal | ForegroundRefusal;
+
+interface Candidate {
+  kind: EvidenceKind;
+  argv: string[];
+  confidence: Confidence;
+  reasons: string[];
+  origin?: Origin;
+  readiness: Readiness;
+  /** The table entry's readiness option, applicable when this candidate wins. */
+  unitType?: SystemdEvidence['serviceType'];
+}
+
+const PRIORITY: EvidenceKind[] = ['user', 'openrc', 'systemd', 'ssd-background', 'table'];
+const FOREGROUND_UNIT_TYPES = new Set(['simple', 'exec', 'notify', 'notify-reload', 'idle', 'dbus']);
+const TRUE_WORDS = new Set(['yes', 'true', '1', 'YES', 'TRUE']);
+
+export function lower(c: Confidence): Confidence {
+  return c === 'high' ? 'medium' : 'low';
+}
+
+function programName(argv: readonly string[]): string {
+  const p = argv[0] ?? '';
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Split an OpenRC variable the way `sh` would split it unquoted; null if it holds shell syntax we cannot resolve. */
+export function splitWords(text: string): string[] | null {
+  const words: string[] = [];
+  for (const t of shellParse(text, (k) => '$' + k)) {
+    if (typeof t !== 'string') return null;
+    words.push(t);
+  }
+  return words;
+}
+
+const VAR_REF = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
+
+/**
+ * systemd expands `$FOO` (a word of its own, split at whitespace) and `${FOO}` (anywhere, one word) from
+ * Environment=/EnvironmentFile=. The run script loads the same variables, then a small `/bin/sh -c`
+ * performs the expansion with globbing off, so the daemon sees what systemd would have passed.
+ */
+export function systemdArgv(argv: readonly string[], noExpand: boolean): { argv: string[]; expands: string[] } {
+  if (noExpand || !argv.some((w) => w.includes('$'))) return { argv: argv.map((w) => w.replace(/\$\$/g, '$')), expands: [] };
+  const expands = new Set<string>();
+  const sq = (s: string): string => (s === '' ? '' : `'${s.replace(/'/g, `'\\''`)}'`);
+  const shellWords = argv.map((word) => {
+    const whole = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word);
+    if (whole) {
+      expands.add(whole[1]!);
+      return `$${whole[1]}`;
+    }
+    let out = '';
+    let lit = '';
+    for (let i = 0; i < word.length; ) {
+      const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(word.slice(i));
+      if (word.startsWith('$$', i)) {
+        lit += '$';
+        i += 2;
+      } else if (m) {
+        out += sq(lit) + `"\${${m[1]}}"`;
+        lit = '';
+        expands.add(m[1]!);
+        i += m[0].length;
+      } else {
+        lit += word[i];
+        i++;
+      }
+    }
+    out += sq(lit);
+    return out === '' ? "''" : out;
+  });
+  if (expands.size === 0) return { argv: argv.map((w) => w.replace(/\$\$/g, '$')), expands: [] };
+  return { argv: ['/bin/sh', '-c', 'set -f; exec ' + shellWords.join(' ')], expands: [...expands].sort() };
+}
+
+function fromOpenrc(service: Service, out: Candidate[], forking: Candidate[]): void {
+  for (const ev of service.sources) {
+    if (ev.format !== 'openrc') continue;
+    const v = (k: string): string | undefined => ev.vars[k]?.value;
+    const command = v('command');
+    if (!command) continue;
+    const origin = ev.vars['command']!.origin;
+    const supervisor = v('supervisor');
+    const background = TRUE_WORDS.has(v('command_background') ?? '');
+    const fgArgs = v('command_args_foreground');
+    const argsText = fgArgs ?? v('command_args') ?? '';
+    const words = splitWords(argsText);
+    const readiness: Readiness = { notCarried: [] };
+    const notify = v('notify');
+    if (notify) {
+      // OpenRC's s6 backend writes `notify=fd:N` as notification-fd N; other forms have no s6 equivalent.
+      const m = /^fd:(\d+)$/.exec(notify);
+      if (m && Number(m[1]) >= 3) readiness.notificationFd = Number(m[1]);
+      else readiness.notCarried.push(`OpenRC notify=${notify} (only notify=fd:N maps to s6)`);
+    }
+    const reasons: string[] = [];
+    let confidence: Confidence = 'high';
+    if (words === null || words.some((w) => VAR_REF.test(w))) {
+      reasons.push(`arguments \`${argsText}\` use shell syntax or variables that could not be resolved`);
+      confidence = 'low';
+    }
+    const argv = [command, ...(words ?? [])];
+    if (supervisor === 's6' || supervisor === 'supervise-daemon' || background || fgArgs !== undefined) {
+      const why = supervisor === 's6' || supervisor === 'supervise-daemon'
+        ? `OpenRC supervisor=${supervisor} runs \`command\` in the foreground`
+        : background
+          ? 'OpenRC command_background=yes: the command itself stays in the foreground'
+          : 'OpenRC command_args_foreground gives the foreground arguments';
+      out.push({ kind: 'openrc', argv, confidence, reasons: [why, ...reasons], origin, readiness });
+    } else {
+      forking.push({ kind: 'table', argv, confidence, reasons: [`OpenRC starts \`${command}\`, which daemonizes itself`, ...reasons], origin, readiness });
+    }
+  }
+}
+
+function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], oneshots: string[]): void {
+  for (const ev of service.sources) {
+    if (ev.format !== 'systemd' || ev.unitType !== 'service') continue;
+    const type = ev.serviceType ?? 'simple';
+    if (type === 'oneshot') {
+      oneshots.push(`${ev.unit} is Type=oneshot`);
+      continue;
+    }
+    if (ev.execStart.length !== 1) continue;
+    const line = ev.execStart[0]!;
+    const reasons: string[] = [];
+    let confidence: Confidence = 'high';
+    const { argv, expands } = systemdArgv(line.argv, line.prefixes.includes(':'));
+    if (expands.length > 0) {
+      reasons.push(`ExecStart expands ${expands.map((e) => '$' + e).join(', ')} at start; a /bin/sh -c does the same expansion`);
+    }
+    if (line.prefixes.includes('@')) {
+      reasons.push('ExecStart uses the @ prefix (a different argv[0]); the program gets its path as argv[0]');
+      confidence = lower(confidence);
+    }
+    const priv = line.prefixes.filter((p) => p === '+' || p === '!' || p === '!!');
+    if (priv.length > 0) reasons.push(`ExecStart prefix ${priv.join('')} (full privileges) is not carried over`);
+    const readiness: Readiness = { notCarried: [] };
+    if (type === 'notify' || type === 'notify-reload') {
+      readiness.notCarried.push(`${ev.unit} is Type=${type}: sd_notify readiness is not carried over (s6 reads a newline on a notification fd; use the daemon's own option or s6-notifyoncheck with a data/check script)`);
+    } else if (type === 'dbus') {
+      readiness.notCarried.push(`${ev.unit} is Type=dbus: readiness on taking a bus name is not carried over`);
+    }
+    if (type === 'forking') {
+      forking.push({ kind: 'table', argv, confidence, reasons: [`${ev.unit} is Type=forking`, ...reasons], origin: line.origin, readiness });
+      continue;
+    }
+    if (!FOREGROUND_UNIT_TYPES.has(type)) continue;
+    out.push({ kind: 'systemd', argv, confidence, reasons: [`${ev.unit} is Type=${type}: its ExecStart stays in the foreground`, ...reasons], origin: line.origin, readiness, unitType: type });
+  }
+}
+
+function fromSysv(service: Service, out: Candidate[], forking: Candidate[]): void {
+  for (const ev of service.sources) {
+    if (ev.format !== 'sysv') continue;
+    const seen = new Set<string>();
+    for (const call of ev.ssdStarts) {
+      const program = call.startas ?? call.exec;
+      if (!program) continue;
+      const argv = [program, ...call.args];
+      const key = JSON.stringify([call.background, argv]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const reasons: string[] = [];
+      let confidence: Confidence = 'high';
+      if (call.unresolved) {
+        reasons.push('some start-stop-daemon arguments use variables that could not be resolved statically');
+        confidence = 'low';
+      }
+      const readiness: Readiness = { notCarried: [] };
+      if (call.background) {
+        out.push({ kind: 'ssd-background', argv, confidence, reasons: ['start-stop-daemon --background: the daemon itself stays in the foreground', ...reasons], origin: call.origin, readiness });
+      } else {
+        forking.push({ kind: 'table', argv, confidence, reasons: [`start-stop-daemon starts \`${program}\`, which daemonizes itself`, ...reasons], origin: call.origin, readiness });
+      }
+    }
+  }
+  // start-stop-daemon `--test` calls repeat the real call without arguments: keep the fullest one per program.
+  dedupeByProgram(out, 'ssd-background');
+  dedupeByProgram(forking, 'table');
+}
+
+function dedupeByProgram(list: Candidate[], kind: EvidenceKind): void {
+  const best = new Map<string, Candidate>();
+  for (const c of list) {
+    if (c.kind !== kind) continue;
+    const prev = best.get(c.argv[0]!);
+    if (!prev || c.argv.length > prev.argv.length) best.set(c.argv[0]!, c);
+  }
+  for (let i = list.length - 1; i >= 0; i--) {
+    const c = list[i]!;
+    if (c.kind === kind && best.get(c.argv[0]!) !== c) list.splice(i, 1);
+  }
+}
+
+export interface ForegroundOptions {
+  /** The user's command, taking precedence over every source. */
+  command?: string[];
+}
+
+export function inferForeground(service: Service, opts: ForegroundOptions = {}): ForegroundResult {
+  const direct: Candidate[] = [];
+  const forking: Candidate[] = [];
+  const oneshotUnits: string[] = [];
+  if (opts.command && opts.command.length > 0) {
+    direct.push({ kind: 'user', argv: opts.command, confidence: 'high', reasons: ['command given by the user'], readiness: { notCarried: [] } });
+  }
+  fromOpenrc(service, direct, forking);
+  fromSystemd(service, direct, forking, oneshotUnits);
+  fromSysv(service, direct, forking);
+  if (forking.length === 0 && service.run.daemon) {
+    forking.push({ kind: 'table', argv: service.run.daemon.argv, confidence: 'high', reasons: [`the source starts \`${service.run.daemon.argv[0]}\`, which daemonizes itself`], origin: service.run.daemon.origin, readiness: { notCarried: [] } });
+  }
+
+  // Forking daemons become candidates through the table; the first one the table cannot help is the refusal.
+  let refusal: ForegroundRefusal | undefined;
+  for (const f of forking) {
+    if (f.argv[0]!.includes('$')) {
+      refusal ??= { ok: false, code: 'unresolved-command', reason: `the program \`${f.argv[0]}\` is chosen at run time by the script; give the foreground command with --command`, conflicts: [] };
+      continue;
+    }
+    const entry = daemonEntry(f.argv[0]!);
+    if (!entry) {
+      refusal ??= { ok: false, code: 'forks-unknown', reason: `\`${f.argv[0]}\` daemonizes itself and no foreground option is known for it; it stays a oneshot wrapper (stopped through its pidfile) unless you give the foreground command with --command`, conflicts: [] };
+      continue;
+    }
+    if (entry.mode === 'exits') {
+      refusal = { ok: false, code: 'not-a-daemon', reason: `\`${programName(f.argv)}\` is not a long-running daemon: ${entry.note ?? entry.source}`, conflicts: [] };
+      continue;
+    }
+    const argv = applyEntry(entry, f.argv);
+    const reasons = [...f.reasons, `daemon table: ${entry.source}`];
+    if (entry.note) reasons.push(entry.note);
+    const confidence: Confidence = f.confidence === 'low' || entry.confidence === 'low' ? 'low' : f.confidence === 'medium' || entry.confidence === 'medium' ? 'medium' : 'high';
+    direct.push({ ...f, argv, confidence, reasons });
+  }
+
+  direct.sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind));
+  const winner = direct[0];
+  if (!winner) {
+    if (refusal) return refusal;
+    if (oneshotUnits.length > 0) return { ok: false, code: 'runs-to-completion', reason: `${oneshotUnits.join('; ')}: it runs to completion and stays a oneshot`, conflicts: [] };
+    return { ok: false, code: 'no-daemon-command', reason: 'no source says which program the service runs (custom start logic); give it with --command', conflicts: [] };
+  }
+  // A user command is the user's decision; everything else is checked against the other evidence.
+  let confidence = winner.confidence;
+  const reasons = [...winner.reasons];
+  const conflicts: string[] = [];
+  if (winner.kind !== 'user') {
+    const seen = new Set<string>([JSON.stringify(winner.argv)]);
+    let programClash = false;
+    for (const other of direct.slice(1)) {
+      const key = JSON.stringify(other.argv);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (programName(other.argv) !== programName(winner.argv)) {
+        programClash = true;
+        conflicts.push(`${other.kind} evidence runs \`${other.argv[0]}\`, not \`${winner.argv[0]}\` (${other.reasons[0]})`);
+      } else {
+        conflicts.push(`${other.kind} evidence gives other arguments: ${JSON.stringify(other.argv)}`);
+      }
+    }
+    if (programClash) {
+      confidence = lower(confidence);
+      reasons.push(`${winner.kind} evidence chosen by priority (${PRIORITY.join(' > ')})`);
+    }
+    if (oneshotUnits.length > 0) {
+      confidence = lower(confidence);
+      conflicts.push(...oneshotUnits.map((u) => `${u}, yet another source runs a daemon`));
+    }
+    if (winner.argv.some((w) => /systemd/i.test(w))) {
+      confidence = 'low';
+      reasons.push('the command mentions systemd (socket activation or journal options?) and may not work without it');
+    }
+    if (!winner.argv[0]!.startsWith('/')) {
+      confidence = lower(confidence);
+      reasons.push(`\`${winner.argv[0]}\` is not an absolute path; the supervision tree's PATH is minimal`);
+    }
+  }
+  const readiness = mergeReadiness(winner, direct);
+  let argv = winner.argv;
+  const entry = daemonEntry(argv[0]!);
+  if (readiness.notificationFd === undefined && entry?.readiness && winner.kind !== 'user') {
+    const fd = 3;
+    const extra = entry.readiness.args(fd);
+    if (!extra.some((w) => argv.includes(w))) argv = [argv[0]!, ...extra, ...argv.slice(1)];
+    readiness.notificationFd = fd;
+    reasons.push(`readiness: ${entry.readiness.source}`);
+  }
+  const result: ForegroundProposal = { ok: true, argv, evidence: winner.kind, confidence, reasons, conflicts, readiness };
+  if (winner.origin) result.origin = winner.origin;
+  return result;
+}
+
+function mergeReadiness(winner: Candidate, all: Candidate[]): Readiness {
+  const notCarried = new Set<string>();
+  for (const c of all) for (const n of c.readiness.notCarried) notCarried.add(n);
+  const r: Readiness = { notCarried: [...notCarried] };
+  if (winner.readiness.notificationFd !== undefined) r.notificationFd = winner.readiness.notificationFd;
+  return r;
+}

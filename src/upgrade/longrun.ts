@@ -1,0 +1,184 @@
+/**
+ * Turning a oneshot wrapper into supervised longruns. With logging (the default) `NAME` becomes a
+ * pipeline: `NAME-srv` (the daemon, stderr folded into stdout) feeding `NAME-log` (s6-log), whose
+ * `pipeline-name` is `NAME`, so every dependency and bundle that named the oneshot names the pipeline
+ * bundle instead and keeps working unchanged (reference §3). Without logging, one longrun keeps the name.
+ *
+ * Carried over the way OpenRC's own s6 backend maps its variables (sh/s6.sh): command_user -> setuidgid,
+ * stopsig -> down-signal, notify=fd:N -> notification-fd, timeout_ready/timeout_down/timeout_kill (ms).
+ */
+import type { Service } from '../model/service.js';
+import { renderRunScript, type RunScriptSpec } from '../s6rc/run-script.js';
+import { EXECLINE_SHEBANG, execlineLine } from '../s6rc/execline.js';
+import { definition, type S6Definition, type S6Tree } from '../s6rc/tree.js';
+import { envDirFiles } from '../s6rc/emit-env.js';
+import type { ForegroundProposal } from './foreground.js';
+
+export const DEFAULT_LOG_ROOT = '/var/log/s6migrate';
+/** Rotation: a TAI64N stamp on each line, rotate at 1 MiB, keep 10 archives (s6-log directives, §6.3). */
+export const LOG_DIRECTIVES = ['t', 's1048576', 'n10'];
+
+export interface UpgradeOptions {
+  /** Pipeline with s6-log (default true). */
+  log: boolean;
+  /** The service's log directory; default `/var/log/s6migrate/NAME`. */
+  logDir?: string;
+  /** Run s6-log as this user (it owns the log directory); default root. */
+  logUser?: string;
+  /** Run the daemon as this user, overriding the source. */
+  user?: string;
+}
+
+export interface LongrunPlan {
+  /** Definitions to add. */
+  definitions: S6Definition[];
+  /** What the sources had that the longrun does not keep. */
+  notCarried: string[];
+  user?: string;
+  logDir?: string;
+}
+
+export type PlanResult = { ok: true; plan: LongrunPlan } | { ok: false; code: string; reason: string };
+
+function openrcVar(service: Service, key: string): string | undefined {
+  for (const ev of service.sources) if (ev.format === 'openrc' && ev.vars[key]) return ev.vars[key]!.value;
+  return undefined;
+}
+
+function ssdField(service: Service, key: 'chuid' | 'chdir' | 'umask' | 'group'): string | undefined {
+  for (const ev of service.sources) {
+    if (ev.format !== 'sysv') continue;
+    for (const c of ev.ssdStarts) if (c[key]) return c[key];
+  }
+  return undefined;
+}
+
+/** The account to run as, `user` or `user:group`, from the override, RunFacts, OpenRC or start-stop-daemon. */
+export function serviceAccount(service: Service, override?: string): { user?: string; group?: string } {
+  const raw = override ?? service.run.user?.name ?? openrcVar(service, 'command_user') ?? ssdField(service, 'chuid');
+  if (!raw) return {};
+  const [user, groupInName] = raw.split(':', 2) as [string, string | undefined];
+  const group = groupInName ?? (override ? undefined : service.run.group?.name ?? ssdField(service, 'group'));
+  const out: { user?: string; group?: string } = { user };
+  if (group) out.group = group;
+  return out;
+}
+
+const DECIMAL = /^\d+$/;
+
+/** Builds the definitions; `current` is the oneshot being replaced (its dependencies are kept). */
+export function planLongrun(service: Service, fg: ForegroundProposal, current: S6Definition | undefined, tree: S6Tree, opts: UpgradeOptions): PlanResult {
+  const name = service.name;
+  const notCarried = [...fg.readiness.notCarried];
+  const srvName = opts.log ? `${name}-srv` : name;
+  const logName = `${name}-log`;
+  if (opts.log) {
+    for (const n of [srvName, logName]) {
+      if (tree.definitions.has(n)) return { ok: false, code: 'name-taken', reason: `the tree already has a definition named ${n}` };
+    }
+  }
+  const logDir = opts.logDir ?? `${DEFAULT_LOG_ROOT}/${name}`;
+  if (opts.log && !logDir.startsWith('/')) return { ok: false, code: 'bad-log-dir', reason: `log directory ${logDir} must be an absolute path` };
+
+  const srv = definition(srvName, 'longrun');
+  srv.dependencies = [...(current?.dependencies ?? [])].sort();
+  const spec: RunScriptSpec = { argv: fg.argv, stderrToStdout: opts.log };
+
+  // Same env/ rules as the emitter: a value s6-envdir would not hand over byte for byte is not written.
+  const { files: envFiles, refused } = envDirFiles(service.run.env);
+  for (const r of refused) notCarried.push(`environment variable ${JSON.stringify(r.name)}: ${r.reason}`);
+  if (Object.keys(envFiles).length > 0) {
+    Object.assign(srv.files, envFiles);
+    spec.envDir = true;
+  }
+  if (service.run.envFiles.length > 0) {
+    spec.envFiles = service.run.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax }));
+  }
+  const workdir = service.run.workdir?.path ?? openrcVar(service, 'directory') ?? ssdField(service, 'chdir');
+  if (workdir) spec.workdir = workdir;
+  const umask = service.run.umask?.value ?? openrcVar(service, 'umask') ?? ssdField(service, 'umask');
+  if (umask) spec.umask = umask;
+  if (service.run.limits && Object.keys(service.run.limits.value).length > 0) spec.limits = service.run.limits.value;
+  const chroot = service.run.chroot?.path ?? openrcVar(service, 'chroot');
+  if (chroot) notCarried.push(`chroot ${chroot}: s6 has no chroot step; add one to the run script by hand`);
+  for (const k of ['output_log', 'error_log', 'output_logger', 'error_logger']) {
+    const v = openrcVar(service, k);
+    if (v) notCarried.push(`OpenRC ${k}=${v}: output goes to the s6-log pipeline instead`);
+  }
+
+  const account = serviceAccount(service, opts.user);
+  if (account.user && account.user !== 'root') {
+    if (account.group) {
+      // s6-setuidgid takes a name or numeric uid:gid, not user:group names: set the group explicitly.
+      spec.argv = ['s6-envuidgid', account.user, 's6-envuidgid', '-g', account.group, 's6-applyuidgid', '-U', ...spec.argv];
+    } else {
+      spec.user = account.user;
+    }
+  }
+  srv.files['run'] = { content: renderRunScript(spec), mode: 0o755 };
+
+  const stopsig = service.run.stopSignal?.name ?? openrcVar(service, 'stopsig');
+  if (stopsig) srv.files['down-signal'] = { content: stopsig.replace(/^SIG/i, '').toUpperCase() + '\n' };
+  const killMs = service.run.timeoutStop?.ms ?? numberVar(service, 'timeout_kill');
+  if (killMs !== undefined && killMs > 0) srv.files['timeout-kill'] = { content: `${killMs}\n` };
+  const downMs = numberVar(service, 'timeout_down');
+  if (downMs !== undefined) srv.files['timeout-down'] = { content: `${downMs}\n` };
+  if (fg.readiness.notificationFd !== undefined) {
+    srv.files['notification-fd'] = { content: `${fg.readiness.notificationFd}\n` };
+    const upMs = numberVar(service, 'timeout_ready') ?? service.run.timeoutStart?.ms;
+    if (upMs !== undefined) srv.files['timeout-up'] = { content: `${upMs}\n` };
+  } else if (service.run.timeoutStart) {
+    notCarried.push('start timeout: without readiness notification the longrun is up as soon as it is spawned');
+  }
+
+  const defs = [srv];
+  if (opts.log) {
+    srv.files['producer-for'] = { content: logName + '\n' };
+    const log = definition(logName, 'longrun');
+    log.files['consumer-for'] = { content: srvName + '\n' };
+    log.files['pipeline-name'] = { content: name + '\n' };
+    log.files['notification-fd'] = { content: '3\n' };
+    log.files['run'] = { content: loggerRunScript(logDir, opts.logUser), mode: 0o755 };
+    // /var/log may be its own file system: start the logger after local mounts when the tree has them.
+    if (tree.definitions.get('local-fs')?.type === 'bundle') log.dependencies = ['local-fs'];
+    defs.push(log);
+  }
+  const plan: LongrunPlan = { definitions: defs, notCarried };
+  if (account.user) plan.user = account.group ? `${account.user}:${account.group}` : account.user;
+  if (opts.log) plan.logDir = logDir;
+  return { ok: true, plan };
+}
+
+function numberVar(service: Service, key: string): number | undefined {
+  const v = openrcVar(service, key);
+  return v !== undefined && DECIMAL.test(v) ? Number(v) : undefined;
+}
+
+/**
+ * s6-log creates only the last component of its directory, so the parent is made first. With a log user
+ * the whole directory is made and handed over, since that user cannot create it under a root-owned parent.
+ */
+export function loggerRunScript(logDir: string, logUser?: string): string {
+  const parent = logDir.slice(0, logDir.lastIndexOf('/')) || '/';
+  const lines = [EXECLINE_SHEBANG];
+  if (logUser) {
+    lines.push(`if { ${execlineLine(['/bin/mkdir', '-p', '-m', '0700', logDir])} }`);
+    lines.push(`if { ${execlineLine(['/bin/chown', logUser, logDir])} }`);
+    lines.push(execlineLine(['s6-setuidgid', logUser]));
+  } else if (parent !== '/') {
+    lines.push(`if { ${execlineLine(['/bin/mkdir', '-p', parent])} }`);
+  }
+  lines.push(execlineLine(['s6-log', '-d3', '--', ...LOG_DIRECTIVES, logDir]));
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The tree with `NAME` replaced by the plan's definitions. Bundles and dependents are not touched: with a
+ * pipeline, `NAME` names the pipeline bundle; without, the longrun itself.
+ */
+export function applyPlan(tree: S6Tree, name: string, plan: LongrunPlan): S6Tree {
+  const defs = new Map(tree.definitions);
+  defs.delete(name);
+  for (const d of plan.definitions) defs.set(d.name, d);
+  return { definitions: new Map([...defs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}

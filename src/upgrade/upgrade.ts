@@ -1,0 +1,147 @@
+/**
+ * Upgrade and downgrade on an in-memory workspace (tree + saved model + migration state). Pure: the
+ * commands and the wizard load a workspace, call these, and write the result through the validator.
+ */
+import type { Service } from '../model/service.js';
+import { chainCommands } from '../s6rc/emit-chain.js';
+import { definition, type S6Definition, type S6Tree } from '../s6rc/tree.js';
+import { stageOf, type MigrationState, type SavedModel, type ServiceState } from '../state/state.js';
+import { inferForeground, type ForegroundProposal, type ForegroundRefusal } from './foreground.js';
+import { applyPlan, planLongrun, type LongrunPlan, type UpgradeOptions } from './longrun.js';
+
+export interface Workspace {
+  tree: S6Tree;
+  model: SavedModel;
+  state: MigrationState;
+}
+
+export interface UpgradeRequest extends UpgradeOptions {
+  /** Foreground argv chosen by the user. */
+  command?: string[];
+}
+
+export interface Proposal {
+  service: Service;
+  current: S6Definition;
+  fg: ForegroundProposal;
+  plan: LongrunPlan;
+  request: UpgradeRequest;
+}
+
+export type ProposalResult =
+  | { ok: true; proposal: Proposal }
+  | { ok: false; code: string; reason: string; service?: Service; fg?: ForegroundRefusal };
+
+export function findService(ws: Workspace, name: string): Service | undefined {
+  return ws.model.services.find((s) => s.name === name);
+}
+
+/** Services still running as their first-conversion definition, in name order. */
+export function pendingServices(ws: Workspace): string[] {
+  return ws.model.services
+    .map((s) => s.name)
+    .filter((n) => stageOf(ws.state, n) === 'wrapper' && ws.tree.definitions.get(n)?.type === 'oneshot')
+    .sort();
+}
+
+/** Services the migration covers: those the tree holds as oneshots, plus those already upgraded. */
+export function trackedServices(ws: Workspace): string[] {
+  return ws.model.services
+    .map((s) => s.name)
+    .filter((n) => stageOf(ws.state, n) === 'longrun' || ws.tree.definitions.get(n)?.type === 'oneshot')
+    .sort();
+}
+
+export function propose(ws: Workspace, name: string, request: UpgradeRequest): ProposalResult {
+  const service = findService(ws, name);
+  if (!service) return { ok: false, code: 'unknown-service', reason: `no service named ${name} in model.json` };
+  if (stageOf(ws.state, name) === 'longrun') return { ok: false, code: 'already-upgraded', reason: `${name} is already a supervised longrun`, service };
+  const current = ws.tree.definitions.get(name);
+  if (!current || current.type !== 'oneshot') {
+    return { ok: false, code: 'not-a-oneshot', reason: `${name} is not a oneshot in the tree (${current ? current.type : 'absent'})`, service };
+  }
+  const fgOpts = request.command ? { command: request.command } : {};
+  const fg = inferForeground(service, fgOpts);
+  if (!fg.ok) return { ok: false, code: fg.code, reason: fg.reason, service, fg };
+  const planned = planLongrun(service, fg, current, ws.tree, request);
+  if (!planned.ok) return { ok: false, code: planned.code, reason: planned.reason, service };
+  return { ok: true, proposal: { service, current, fg, plan: planned.plan, request } };
+}
+
+/** The workspace after accepting a proposal. */
+export function accept(ws: Workspace, p: Proposal): Workspace {
+  const name = p.service.name;
+  const record: ServiceState = {
+    stage: 'longrun',
+    log: p.request.log,
+    command: p.fg.argv,
+    evidence: p.fg.evidence,
+    confidence: p.fg.confidence,
+    former: { dependencies: [...p.current.dependencies], files: p.current.files },
+  };
+  if (p.plan.user) record.user = p.plan.user;
+  if (p.plan.logDir) record.logDir = p.plan.logDir;
+  if (p.request.logUser) record.logUser = p.request.logUser;
+  return {
+    tree: applyPlan(ws.tree, name, p.plan),
+    model: ws.model,
+    state: { version: 1, services: { ...ws.state.services, [name]: record } },
+  };
+}
+
+export function markSkipped(ws: Workspace, name: string): Workspace {
+  return { ...ws, state: { version: 1, services: { ...ws.state.services, [name]: { stage: 'wrapper', skipped: true } } } };
+}
+
+export type UpgradeResult = { ok: true; ws: Workspace; proposal: Proposal } | { ok: false; code: string; reason: string; proposal?: Proposal };
+
+/** Non-interactive upgrade: a low-confidence proposal is refused unless `yes`. */
+export function upgrade(ws: Workspace, name: string, request: UpgradeRequest, yes: boolean): UpgradeResult {
+  const r = propose(ws, name, request);
+  if (!r.ok) return r;
+  const p = r.proposal;
+  if (p.fg.confidence === 'low' && !yes) {
+    const why = [...p.fg.reasons, ...p.fg.conflicts].join('; ');
+    return { ok: false, code: 'low-confidence', reason: `not sure how to run ${name} in the foreground (${why}); proposed ${JSON.stringify(p.fg.argv)}: check it and pass --yes, or give --command`, proposal: p };
+  }
+  return { ok: true, ws: accept(ws, p), proposal: p };
+}
+
+export type DowngradeResult = { ok: true; ws: Workspace; restored: S6Definition; reemitted: boolean } | { ok: false; code: string; reason: string };
+
+/**
+ * Back to the oneshot wrapper. The definition the upgrade replaced is restored as it was when state.json
+ * kept it; otherwise it is re-emitted from model.json's wrapper with the emitter's own chaining.
+ */
+export function downgrade(ws: Workspace, name: string): DowngradeResult {
+  const record = ws.state.services[name];
+  if (!record || record.stage !== 'longrun') return { ok: false, code: 'not-upgraded', reason: `${name} is not an upgraded longrun` };
+  const names = record.log ? [`${name}-srv`, `${name}-log`] : [name];
+  const srv = ws.tree.definitions.get(names[0]!);
+  let restored: S6Definition;
+  let reemitted = false;
+  if (record.former) {
+    restored = definition(name, 'oneshot');
+    restored.dependencies = [...record.former.dependencies];
+    restored.files = { ...record.former.files };
+  } else {
+    const w = findService(ws, name)?.wrapper;
+    if (!w || w.kind !== 'oneshot' || w.up.length === 0) return { ok: false, code: 'no-wrapper', reason: `model.json has no oneshot wrapper for ${name}` };
+    restored = definition(name, 'oneshot');
+    restored.dependencies = [...(srv?.dependencies ?? [])];
+    restored.files['up'] = { content: chainCommands(w.up) + '\n' };
+    if (w.down.length > 0) restored.files['down'] = { content: chainCommands(w.down) + '\n' };
+    reemitted = true;
+  }
+  const defs = new Map(ws.tree.definitions);
+  for (const n of names) defs.delete(n);
+  defs.set(name, restored);
+  const services = { ...ws.state.services };
+  delete services[name];
+  return {
+    ok: true,
+    ws: { tree: { definitions: new Map([...defs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) }, model: ws.model, state: { version: 1, services } },
+    restored,
+    reemitted,
+  };
+}
