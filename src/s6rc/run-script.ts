@@ -19,7 +19,7 @@ export interface RunScriptSpec {
   umask?: string;
   /** s6-softlimit flags: letter -> value (`o` -> `4096`). */
   limits?: Record<string, string>;
-  /** `user` or `user:group` for s6-setuidgid. */
+  /** Account name (or numeric `uid:gid`) for s6-setuidgid; it does not accept `user:group` names. */
   user?: string;
   /** Readiness polled by s6-notifyoncheck (must run before `cd`: it reads ./data/check). */
   notifyOnCheck?: { fd: number; checkArgs?: string[] };
