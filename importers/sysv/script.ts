@@ -1,0 +1,149 @@
+/**
+ * One `/etc/init.d` file to one `Service` (or a diagnostic saying why not): header, variables, defaults
+ * file, daemon calls, rc links. Never runs the script.
+ */
+import { basename } from 'node:path';
+import { diag, type Diagnostic } from '../../src/model/diagnostic.js';
+import { runlevelBundle, SYSV_START_LEVELS } from '../../src/model/naming.js';
+import type { EnvFile, Service, SysvEvidence } from '../../src/model/service.js';
+import { emptyRunFacts } from '../../src/model/service.js';
+import { onSystem } from '../../src/util/host-path.js';
+import { readSourceFile } from '../../src/util/source-file.js';
+import { findCompanion, RC_LEVELS, type RcLinkIndex } from './companions.js';
+import { collectDaemonFacts } from './daemon-facts.js';
+import { parseLsbHeader } from './lsb-header.js';
+import { interpretLsb, type LsbMeaning } from './lsb-fields.js';
+import { evalAssignments, ShellEnv } from './shell-vars.js';
+
+/** Files that live in /etc/init.d but are not services (sysv-rc, initscripts and dpkg conventions). */
+const NOT_SERVICES: { test: (name: string) => boolean; why: string }[] = [
+  // sysvinit's README and the Debian template script.
+  { test: (n) => n === 'README' || n === 'skeleton', why: 'documentation or template, not a service' },
+  // sysv-rc's runlevel drivers /etc/init.d/rc and rcS run the other scripts.
+  { test: (n) => n === 'rc' || n === 'rcS', why: "sysv-rc's runlevel driver, not a service" },
+  // insserv/startpar dependency caches (.depend.boot, .depend.start, .depend.stop), .legacy-bootordering.
+  { test: (n) => n.startsWith('.'), why: 'hidden file (insserv cache or similar), not a service' },
+  // dpkg conffile leftovers: .dpkg-old, .dpkg-dist, .dpkg-new, .dpkg-tmp, .dpkg-bak; editor backups.
+  { test: (n) => /\.dpkg-[a-z]+$/.test(n) || n.endsWith('~') || /\.(ucf-[a-z]+|orig|bak|rej)$/.test(n), why: 'package manager or editor backup, not a service' },
+];
+
+// Interpreters whose scripts this importer can read as shell (init-d-script scripts are shell too).
+const SHELL_RE = /\b(sh|bash|dash|ksh|mksh|zsh|busybox|init-d-script)\b/;
+
+export function importScript(file: string, root: string, rc: RcLinkIndex): { service?: Service; diagnostics: Diagnostic[] } {
+  const name = basename(file);
+  const diagnostics: Diagnostic[] = [];
+  const skip = NOT_SERVICES.find((s) => s.test(name));
+  if (skip) return { diagnostics: [diag('note', 'sysv-not-a-service', file, undefined, `skipped: ${skip.why}`)] };
+  const read = readSourceFile(file);
+  if (!read.ok) return { diagnostics: [read.diagnostic] };
+  const text = read.text.replace(/\r\n/g, '\n');
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  const shebang = firstLine.startsWith('#!') ? firstLine.slice(2).trim() : undefined;
+  if (shebang?.includes('openrc-run')) {
+    return { diagnostics: [diag('note', 'sysv-openrc-script', file, 1, 'an OpenRC openrc-run script, not a sysvinit script; left to the OpenRC importer')] };
+  }
+  const { header, diagnostics: hd } = parseLsbHeader(text, file);
+  diagnostics.push(...hd);
+  if (shebang === undefined && !header) {
+    return { diagnostics: [diag('note', 'sysv-not-a-script', file, 1, 'no "#!" line and no LSB header: not an init script; skipped')] };
+  }
+  const isShell = shebang === undefined || SHELL_RE.test(shebang);
+
+  const systemPath = onSystem(root, file);
+  const run = emptyRunFacts();
+  const service: Service = {
+    name, format: 'sysv', provides: [], deps: [], startIn: [], run, sources: [], findings: [],
+    wrapper: { kind: 'oneshot', up: [[systemPath, 'start']], down: [[systemPath, 'stop']] },
+  };
+  const evidence: SysvEvidence = { format: 'sysv', file, systemPath, hasLsbHeader: header !== undefined, interactive: false, ssdStarts: [] };
+
+  let meaning: LsbMeaning | undefined;
+  if (header) {
+    const r = interpretLsb(header, file, name);
+    meaning = r.meaning;
+    diagnostics.push(...r.diagnostics);
+    service.provides = meaning.provides;
+    service.deps = meaning.deps;
+    if (meaning.description !== undefined) service.description = meaning.description;
+    evidence.interactive = meaning.interactive;
+    service.findings.push(...meaning.findings);
+  } else {
+    diagnostics.push(diag('warning', 'lsb-no-header', file, 1, 'no LSB header (### BEGIN INIT INFO): no dependencies known; runlevels only from /etc/rc?.d links'));
+  }
+
+  if (isShell) readShell(text, file, root, name, systemPath, shebang, service, evidence, diagnostics);
+  else diagnostics.push(diag('note', 'sysv-not-shell', file, 1, `interpreter "${shebang}" is not a shell; variables and daemon calls not read`));
+
+  service.startIn = startLevels(file, name, meaning, rc, evidence, diagnostics).filter(isStartLevel).map(runlevelBundle);
+  service.sources = [evidence];
+  return { service, diagnostics };
+}
+
+function readShell(
+  text: string, file: string, root: string, name: string, systemPath: string, shebang: string | undefined,
+  service: Service, evidence: SysvEvidence, diagnostics: Diagnostic[],
+): void {
+  const env = new ShellEnv({ '0': systemPath });
+  const applied: string[] = [];
+  const envFiles: EnvFile[] = [];
+  const applyDefaults = (sysPath: string, line: number | undefined) => {
+    if (!envFiles.some((e) => e.path === sysPath)) {
+      envFiles.push({ path: sysPath, optional: true, syntax: 'shell', origin: line !== undefined ? { file, line } : { file } });
+    }
+    const disk = findCompanion(root, file, sysPath);
+    if (!disk) return;
+    const r = readSourceFile(disk);
+    if (!r.ok) { diagnostics.push(r.diagnostic); return; }
+    env.noteDynamicNames(r.text);
+    for (const p of evalAssignments(r.text, disk, env)) diagnostics.push(diag('warning', 'shell-syntax', disk, p.line, p.message));
+    if (!applied.includes(disk)) applied.push(disk);
+  };
+  env.noteDynamicNames(text);
+  const problems = evalAssignments(text, file, env, {
+    onSource: (src) => {
+      if (src.unresolved) {
+        if (/default/.test(src.path)) {
+          diagnostics.push(diag('note', 'sysv-source-unresolved', file, src.line, `sources "${src.path}", a path not known statically; not applied`));
+        }
+        return;
+      }
+      if (src.path.startsWith('/etc/default/')) applyDefaults(src.path, src.line);
+    },
+  });
+  for (const p of problems) diagnostics.push(diag('warning', 'shell-syntax', file, p.line, p.message));
+  // Debian scripts source /etc/default/NAME; when the script does it in a way not seen above, apply it last.
+  if (envFiles.length === 0) {
+    const sys = `/etc/default/${name}`;
+    if (findCompanion(root, file, sys)) applyDefaults(sys, undefined);
+  }
+  service.run.envFiles = envFiles;
+  if (applied[0] !== undefined) evidence.defaultsFile = applied[0];
+  for (const [k, v] of env.vars) {
+    // Exported variables reach the daemon's environment; plain ones stay inside the script.
+    if (v.exported && !v.unresolved && v.origin.file === file) service.run.env[k] = { value: v.value, origin: v.origin };
+  }
+  const facts = collectDaemonFacts(text, file, env, service.run, shebang?.includes('init-d-script') ?? false);
+  evidence.ssdStarts = facts.ssdStarts;
+  service.findings.push(...facts.findings);
+}
+
+const isStartLevel = (l: string) => (SYSV_START_LEVELS as readonly string[]).includes(l);
+
+/** rc links win over Default-Start: they are what sysv-rc actually runs on this host. */
+function startLevels(file: string, name: string, meaning: LsbMeaning | undefined, rc: RcLinkIndex, evidence: SysvEvidence, diagnostics: Diagnostic[]): string[] {
+  const links = rc.linksFor(file, name);
+  const declared = meaning?.defaultStart?.levels ?? [];
+  if (links.length === 0) return declared;
+  const order = (ls: string[]) => RC_LEVELS.filter((l) => ls.includes(l));
+  const start = order(links.filter((l) => l.kind === 'S').map((l) => l.level));
+  const stop = order(links.filter((l) => l.kind === 'K').map((l) => l.level));
+  evidence.rcLinks = { start, stop };
+  const a = order(declared).filter(isStartLevel).join(' ');
+  const b = start.filter(isStartLevel).join(' ');
+  if (meaning?.defaultStart && a !== b) {
+    diagnostics.push(diag('note', 'sysv-rc-links-override', file, meaning.defaultStart.origin.line,
+      `/etc/rc?.d links start it in runlevels [${b}], Default-Start says [${a}]; the links are used`));
+  }
+  return start;
+}

@@ -1,0 +1,66 @@
+/**
+ * Every init script of the real-distribution corpus (`S6M_CORPUS`, default `.cache/corpus`, filled by
+ * ../shared/corpus/fetch-corpus.sh) yields a service or a diagnostic naming the file; nothing escapes.
+ * Each package directory is used as the host root, so companions come from the same package.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { importSysv } from '../../../importers/sysv/index.js';
+import type { SysvEvidence } from '../../../src/model/service.js';
+
+const CORPUS = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
+const present = existsSync(CORPUS);
+
+function scripts(): { pkg: string; file: string }[] {
+  const out: { pkg: string; file: string }[] = [];
+  for (const pkg of readdirSync(CORPUS).sort()) {
+    const dir = join(CORPUS, pkg, 'etc/init.d');
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      const file = join(dir, name);
+      if (!statSync(file).isFile()) continue;
+      const first = readFileSync(file).subarray(0, 200).toString('latin1').split('\n', 1)[0]!;
+      if (first.includes('openrc-run')) continue; // OpenRC's importer reads these
+      out.push({ pkg: join(CORPUS, pkg), file });
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!present)(`sysv corpus (${CORPUS})`, () => {
+  it('every init script yields a service or a diagnostic with file (and line)', () => {
+    const all = scripts();
+    expect(all.length).toBeGreaterThan(0);
+    let services = 0;
+    let diagnosed = 0;
+    let withDaemon = 0;
+    for (const { pkg, file } of all) {
+      const r = importSysv({ root: pkg, files: [file] });
+      expect(r.diagnostics.filter((d) => d.code === 'sysv-internal-error'), file).toEqual([]);
+      const own = r.diagnostics.filter((d) => d.file === file);
+      if (r.services.length === 1) {
+        services++;
+        const s = r.services[0]!;
+        const ev = s.sources[0] as SysvEvidence;
+        expect(ev.file).toBe(file);
+        expect(ev.systemPath).toBe(`/etc/init.d/${s.name}`);
+        expect(s.wrapper).toEqual({ kind: 'oneshot', up: [[ev.systemPath, 'start']], down: [[ev.systemPath, 'stop']] });
+        if (s.run.daemon) withDaemon++;
+        // Diagnostics about a line inside the script carry a line number within the file.
+        const lines = readFileSync(file, 'utf8').split('\n').length;
+        for (const d of own) if (d.line !== undefined) expect(d.line, `${file}: ${d.message}`).toBeLessThanOrEqual(lines);
+      } else {
+        expect(r.services, file).toEqual([]);
+        expect(own.length, `${file} gave neither a service nor a diagnostic`).toBeGreaterThan(0);
+        diagnosed++;
+      }
+    }
+    console.log(`sysv corpus: ${all.length} scripts, ${services} services (${withDaemon} with a daemon command), ${diagnosed} diagnosed only`);
+    expect(services + diagnosed).toBe(all.length);
+  });
+});
+
+describe.skipIf(present)('sysv corpus', () => {
+  it.skip(`skipped: no corpus at ${CORPUS}; run ../shared/corpus/fetch-corpus.sh or set S6M_CORPUS`, () => {});
+});
