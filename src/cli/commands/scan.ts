@@ -1,14 +1,83 @@
 import type { Command } from 'commander';
-import { EXIT_USAGE } from '../exit-codes.js';
+import { EXIT_ATTENTION, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import type { Service } from '../../model/service.js';
+import type { Diagnostic } from '../../model/diagnostic.js';
 
-// Placeholder until the scan command lands; registered so the command list is complete.
+interface Opts {
+  root: string;
+  json?: boolean;
+}
+
+/** Help shared by scan and convert: what PATH and --root mean. */
+export const SOURCES_HELP = `
+With no PATH, reads the standard locations under --root: /etc/init.d (sysvinit and OpenRC scripts) and
+the systemd unit directories (/etc/systemd/system, /run/systemd/system, /lib/systemd/system,
+/usr/lib/systemd/system). A PATH that is a directory contributes its entries (not recursive); a file is
+read as a systemd unit when its name ends in .service, .socket, .timer, .path, .mount or .target, as an
+OpenRC script when its #! line names openrc-run, and as a sysvinit script otherwise. Companion files
+(/etc/default, /etc/rc?.d, /etc/insserv.conf, /etc/inittab, /etc/conf.d, /etc/runlevels) are read under
+--root. Nothing is ever executed or modified.`;
+
+export const ROOT_HELP =
+  'root of the host to read (a mounted image or chroot; default /). Paths written into the output are the converted system\'s: /etc/init.d/ssh, never DIR/etc/init.d/ssh';
+
+/** Exit 2 when a PATH named on the command line does not exist: nothing sensible can be reported. */
+export function hasMissingPath(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.code === 'path-not-found');
+}
+
 export function register(program: Command): void {
   program
     .command('scan')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write('s6migrate scan: not available yet\n');
-      process.exitCode = EXIT_USAGE;
+    // Usage errors throw to main(), which exits 2 (subcommands do not inherit the program's override).
+    .exitOverride()
+    .description('Show what services the host has: format, bundles, dependencies, daemon, notes')
+    .argument('[path...]', 'init scripts, units or directories to read (default: the host\'s standard locations under --root)')
+    .option('--root <dir>', ROOT_HELP, '/')
+    .option('--json', 'print {services, host, diagnostics} as JSON on stdout (the model after the passes)')
+    .addHelpText('after', `${SOURCES_HELP}
+
+Exit codes: 0 every service can be converted, 1 some cannot or an error was reported, 2 usage error
+(a PATH that does not exist).`)
+    .action(async (paths: string[], opts: Opts) => {
+      const { scanHost } = await import('../../pipeline.js');
+      const { hasErrors, printDiagnostics, printJson } = await import('../report.js');
+      const result = scanHost({ paths, root: opts.root });
+      const converted = new Set(result.tree.definitions.keys());
+      if (opts.json) {
+        printJson({ services: result.services, host: result.host, diagnostics: result.diagnostics });
+      } else {
+        process.stdout.write(renderTable(result.services, converted));
+        printDiagnostics(result.diagnostics);
+      }
+      if (hasMissingPath(result.diagnostics)) process.exitCode = EXIT_USAGE;
+      else process.exitCode = hasErrors(result.diagnostics) || result.services.some((s) => !converted.has(s.name)) ? EXIT_ATTENTION : EXIT_OK;
     });
+}
+
+/** A word list as a reader would type it: quoted only when needed. */
+function shellish(argv: readonly string[]): string {
+  return argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function dependencyNames(s: Service): string[] {
+  if (s.s6Dependencies) return s.s6Dependencies;
+  return [...new Set(s.deps.filter((d) => d.kind === 'requires' || d.kind === 'wants').map((d) => d.target))];
+}
+
+export function renderTable(services: readonly Service[], converted: ReadonlySet<string>): string {
+  const header = ['SERVICE', 'FORMAT', 'BUNDLES', 'DEPENDENCIES', 'DAEMON', 'NOTES'];
+  const rows = services.map((s) => [
+    converted.has(s.name) ? s.name : `${s.name} (not converted)`,
+    s.format,
+    s.startIn.join(',') || '-',
+    dependencyNames(s).join(',') || '-',
+    s.run.daemon ? shellish(s.run.daemon.argv) : '-',
+    String(s.findings.length),
+  ]);
+  if (rows.length === 0) return 'no services found\n';
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  // The last column needs no padding; the daemon column is the long one, so it goes before NOTES.
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + `\n${services.length} service${services.length === 1 ? '' : 's'}, ${rows.filter((_, i) => converted.has(services[i]!.name)).length} convertible\n`;
 }

@@ -1,0 +1,124 @@
+/**
+ * The whole conversion, front to back: discovery -> importers -> passes -> (convert) the atomic writer.
+ * No logic of its own beyond wiring; the CLI calls these.
+ */
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import { importOpenrc } from '../importers/openrc/index.js';
+import { importSystemd } from '../importers/systemd/index.js';
+import { importSysv } from '../importers/sysv/index.js';
+import { discover } from './discover.js';
+import { cmp, diag, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
+import type { HostFacts, ImportInput, ImportResult, Service } from './model/service.js';
+import { planConversion } from './passes/index.js';
+import { writeTreeAtomic, type WriteResult } from './s6rc/serialize.js';
+import type { S6Tree } from './s6rc/tree.js';
+import { MODEL_FILE } from './state/state.js';
+
+export interface ScanOptions {
+  /** Files or directories on disk; empty means the standard locations under `root`. */
+  paths: readonly string[];
+  /** Host root on disk (`--root`), default `/`. */
+  root: string;
+}
+
+export interface ScanResult {
+  services: Service[];
+  host: HostFacts;
+  tree: S6Tree;
+  diagnostics: Diagnostic[];
+}
+
+export interface ConvertOptions extends ScanOptions {
+  out: string;
+  force: boolean;
+}
+
+export interface ConvertResult extends ScanResult {
+  write: WriteResult;
+}
+
+const IMPORTERS: ReadonlyArray<{ key: 'sysv' | 'openrc' | 'systemd'; run: (input: ImportInput) => ImportResult }> = [
+  { key: 'sysv', run: importSysv },
+  { key: 'openrc', run: importOpenrc },
+  { key: 'systemd', run: importSystemd },
+];
+
+export function scanHost(opts: ScanOptions): ScanResult {
+  const found = discover(opts);
+  const results: ImportResult[] = [];
+  const diagnostics: Diagnostic[] = [...found.diagnostics];
+  for (const imp of IMPORTERS) {
+    const files = found[imp.key];
+    // An importer with nothing to read would still read host files (a default target, inittab) and
+    // claim the host's default bundle for a format the host does not use.
+    if (files.length === 0) continue;
+    try {
+      results.push(imp.run({ root: opts.root, files }));
+    } catch (e) {
+      // Importers do not throw on bad input; this is a bug, and it must cost one format, not the run.
+      diagnostics.push(diag('error', 'internal-error', opts.root, undefined, `the ${imp.key} importer failed: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  }
+  const plan = planConversion(results);
+  diagnostics.push(...plan.diagnostics);
+  const relative = relativeToUserRoot(opts.root);
+  return {
+    services: relative(plan.services) as Service[],
+    host: relative(plan.host) as HostFacts,
+    tree: plan.tree,
+    diagnostics: sortDiagnostics(relative(diagnostics) as Diagnostic[]),
+  };
+}
+
+export function convertHost(opts: ConvertOptions): ConvertResult {
+  return writeConversion(scanHost(opts), opts.out, opts.force);
+}
+
+/** The scanned tree and its model into `out` (atomically, validated first). */
+export function writeConversion(scan: ScanResult, out: string, force: boolean): ConvertResult {
+  const write = writeTreeAtomic(scan.tree, out, { force, state: { [MODEL_FILE]: renderModel(scan.services, scan.host) } });
+  return { ...scan, diagnostics: sortDiagnostics([...scan.diagnostics, ...write.diagnostics]), write };
+}
+
+/** `OUT/.s6migrate/model.json`: `{version: 1, services, host}`, services by name, keys sorted. */
+export function renderModel(services: readonly Service[], host: HostFacts): string {
+  const sorted = [...services].sort((a, b) => cmp(a.name, b.name));
+  return JSON.stringify(sortKeys({ version: 1, services: sorted, host }), null, 2) + '\n';
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort(cmp)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Importers resolve companion paths (`/etc/default/x` under root) to absolute ones. When the user gave a
+ * relative `--root`, write those paths relative again, as the user named them, so the model and the
+ * diagnostics are the same bytes wherever the checkout lives. Only paths under the root's absolute
+ * path change; paths on the converted system never contain it.
+ */
+function relativeToUserRoot(root: string): (value: unknown) => unknown {
+  if (isAbsolute(root)) return (v) => v;
+  const abs = resolve(root);
+  const prefix = abs.endsWith(sep) ? abs : abs + sep;
+  const fix = (s: string) => (s === abs ? root : s.startsWith(prefix) ? join(root, s.slice(prefix.length)) : s);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return fix(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk;
+}

@@ -1,0 +1,230 @@
+/**
+ * Putting an in-memory s6-rc tree on disk, safely. The whole tree is built in a temporary directory
+ * beside the destination (same parent, so renames are atomic), checked with the validator, and only
+ * then renamed into place. A replaced output is first renamed aside and deleted last, so an interrupted
+ * run leaves either the old or the new tree whole, and a tree failing the validator is never left behind.
+ * Bytes are deterministic: definitions and files in byte order, fixed modes, no timestamps in content.
+ */
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkTree } from '../check/index.js';
+import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
+import { errText } from '../util/source-file.js';
+import { STATE_DIR, type S6Definition, type S6Tree } from './tree.js';
+
+export interface WriteOptions {
+  /** Replace an existing non-empty output (only one that looks like an s6-rc source directory). */
+  force: boolean;
+  /** Tool state: file name -> content, written under `STATE_DIR` (`model.json`, `state.json`). */
+  state?: Record<string, string>;
+}
+
+export interface WriteResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  /** True when the destination itself was refused (exists, not a directory, ...): a usage error. */
+  refused?: boolean;
+}
+
+const DIR_MODE = 0o755;
+
+/** Keeps an empty bundle's `contents.d/` in version control; ignored by s6-rc-compile and `readTree`. */
+export const EMPTY_MARKER = '.empty';
+
+/** Mode a file gets when the tree does not say: `run`/`finish` are programs, the rest is data. */
+export function defaultMode(path: string): number {
+  return path === 'run' || path === 'finish' ? 0o755 : 0o644;
+}
+
+/** One path component that stays inside its parent. */
+function safeName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\0');
+}
+
+/** A relative path inside a definition directory (`env/FOO`, `data/x`), no escape, no hidden tricks. */
+function safeRelPath(path: string): boolean {
+  return path.split('/').every(safeName);
+}
+
+/** Reasons the tree cannot be laid out as files at all; checked before anything is written. */
+function layoutProblems(tree: S6Tree, state: Record<string, string>, out: string): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const bad = (what: string) => problems.push(diag('error', 'tree-unwritable', out, undefined, what));
+  for (const def of tree.definitions.values()) {
+    if (!safeName(def.name) || def.name.startsWith('.')) bad(`definition name ${JSON.stringify(def.name)} cannot be a directory in the tree`);
+    for (const n of [...def.dependencies, ...def.contents]) {
+      if (!safeName(n) || n.startsWith('.')) bad(`${def.name}: name ${JSON.stringify(n)} cannot be a file in dependencies.d/ or contents.d/`);
+    }
+    for (const p of Object.keys(def.files)) {
+      const reserved = p === 'type' || /^(dependencies|contents)(\.d)?(\/|$)/.test(p);
+      if (!safeRelPath(p) || reserved) bad(`${def.name}: file ${JSON.stringify(p)} cannot be written inside the definition`);
+    }
+  }
+  for (const n of Object.keys(state)) if (!safeName(n)) bad(`state file name ${JSON.stringify(n)} is not a plain file name`);
+  return problems;
+}
+
+function writeFile(path: string, content: string, mode: number): void {
+  writeFileSync(path, content, { mode });
+  chmodSync(path, mode); // the umask must not change the bytes we promise
+}
+
+/** mkdir -p with every created level at DIR_MODE (a recursive mkdir would leave the umask on parents). */
+function makeDir(path: string): void {
+  if (existsSync(path)) return;
+  makeDir(dirname(path));
+  mkdirSync(path, { mode: DIR_MODE });
+  chmodSync(path, DIR_MODE);
+}
+
+function writeDefinition(base: string, def: S6Definition): void {
+  makeDir(base);
+  writeFile(join(base, 'type'), `${def.type}\n`, 0o644);
+  // Only the directory forms: the single-file `dependencies`/`contents` are deprecated (reference §1.2).
+  if (def.type === 'bundle') {
+    makeDir(join(base, 'contents.d'));
+    for (const n of [...new Set(def.contents)].sort(cmp)) writeFile(join(base, 'contents.d', n), '', 0o644);
+    // git (etckeeper) and some archivers drop empty directories, and a bundle without contents.d is
+    // fatal to s6-rc-compile; a dot file keeps the directory and is no name (reference §1.3 NAMEDIR).
+    if (def.contents.length === 0) writeFile(join(base, 'contents.d', EMPTY_MARKER), '', 0o644);
+  } else if (def.dependencies.length > 0) {
+    // No dependencies: no directory (absent means none), so git keeps the tree exactly as written.
+    makeDir(join(base, 'dependencies.d'));
+    for (const n of [...new Set(def.dependencies)].sort(cmp)) writeFile(join(base, 'dependencies.d', n), '', 0o644);
+  }
+  for (const p of Object.keys(def.files).sort(cmp)) {
+    const f = def.files[p]!;
+    const target = join(base, ...p.split('/'));
+    if (p.includes('/')) makeDir(dirname(target));
+    writeFile(target, f.content, f.mode ?? defaultMode(p));
+  }
+}
+
+/** The tree and state files into `dir` (which exists and is empty). */
+export function writeTreeInto(dir: string, tree: S6Tree, state: Record<string, string>): void {
+  for (const name of [...tree.definitions.keys()].sort(cmp)) writeDefinition(join(dir, name), tree.definitions.get(name)!);
+  const stateNames = Object.keys(state).sort(cmp);
+  if (stateNames.length > 0) {
+    makeDir(join(dir, STATE_DIR));
+    for (const n of stateNames) writeFile(join(dir, STATE_DIR, n), state[n]!, 0o644);
+  }
+}
+
+type Existing = { kind: 'none' } | { kind: 'empty' } | { kind: 'tree' } | { kind: 'refuse'; why: string };
+
+/** What is at the destination now, and whether we may replace it. */
+function inspectDestination(out: string): Existing {
+  let st;
+  try {
+    st = lstatSync(out);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return { kind: 'none' };
+    return { kind: 'refuse', why: `cannot inspect: ${errText(e)}` };
+  }
+  // Renaming over a symlink would replace the link, not what it points to: ask for the real path.
+  if (st.isSymbolicLink()) return { kind: 'refuse', why: 'is a symbolic link; give the directory it points to' };
+  if (!st.isDirectory()) return { kind: 'refuse', why: 'exists and is not a directory' };
+  let entries: string[];
+  try {
+    entries = readdirSync(out);
+  } catch (e) {
+    return { kind: 'refuse', why: `cannot list: ${errText(e)}` };
+  }
+  if (entries.length === 0) return { kind: 'empty' };
+  // --force replaces output trees, never a directory that merely happens to be named (a typo'd /etc).
+  const looksLikeTree = entries.includes(STATE_DIR) || entries.every((n) => n.startsWith('.') || isDefinitionDir(join(out, n)));
+  return looksLikeTree ? { kind: 'tree' } : { kind: 'refuse', why: 'is not an s6-rc source directory (not every entry is a definition with a type file); remove it yourself if it should be replaced' };
+}
+
+function isDefinitionDir(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory() && statSync(join(path, 'type')).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Temporary directories an interrupted run left beside the output. Not removed: another run may be using
+ * one, and an `.old-` one holds the previous tree if the run died between its two renames.
+ */
+function leftovers(parent: string, name: string): Diagnostic[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((n) => n.startsWith(`.${name}.tmp-`) || n.startsWith(`.${name}.old-`))
+    .sort(cmp)
+    .map((n) => diag('note', 'out-leftover', join(parent, n), undefined,
+      n.includes('.old-') ? `left by an interrupted run: it holds the output as it was before that run; remove it once not needed`
+        : 'left by an interrupted run (a partial tree, never used); safe to remove'));
+}
+
+/** `tmp` paths in validator messages name the final output, which is what the user knows. */
+function retarget(list: readonly Diagnostic[], tmp: string, out: string): Diagnostic[] {
+  return list.map((d) => (d.file === tmp || d.file.startsWith(tmp + '/') ? { ...d, file: out + d.file.slice(tmp.length) } : d));
+}
+
+export function writeTreeAtomic(tree: S6Tree, outDir: string, opts: WriteOptions): WriteResult {
+  const out = outDir.length > 1 ? outDir.replace(/\/+$/, '') : outDir;
+  const state = opts.state ?? {};
+  const refuse = (code: string, message: string): WriteResult => ({ ok: false, refused: true, diagnostics: [diag('error', code, out, undefined, message)] });
+
+  const problems = layoutProblems(tree, state, out);
+  if (problems.length > 0) return { ok: false, diagnostics: problems };
+
+  const parent = dirname(resolve(out));
+  const name = basename(resolve(out));
+  if (name === '' || resolve(out) === '/') return refuse('out-invalid', 'the output cannot be the root directory');
+  try {
+    // `--out /etc/s6-rc/source` on a host that never had s6-rc: create the parents, as mkdir -p would.
+    if (!existsSync(parent)) makeDir(parent);
+    if (!statSync(parent).isDirectory()) return refuse('out-parent-invalid', `${parent} is not a directory`);
+  } catch (e) {
+    return refuse('out-parent-invalid', `cannot create the parent directory ${parent}: ${errText(e)}`);
+  }
+  const existing = inspectDestination(out);
+  if (existing.kind === 'refuse') return refuse('out-refused', `output ${existing.why}`);
+  if (existing.kind === 'tree' && !opts.force) return refuse('out-not-empty', 'output directory exists and is not empty; use --force to replace it');
+
+  let tmp: string;
+  try {
+    tmp = mkdtempSync(join(parent, `.${name}.tmp-`));
+    chmodSync(tmp, DIR_MODE);
+  } catch (e) {
+    return refuse('out-unwritable', `cannot create a temporary directory in ${parent}: ${errText(e)}`);
+  }
+  try {
+    writeTreeInto(tmp, tree, state);
+    const check = checkTree(tmp);
+    if (!check.ok) {
+      rmSync(tmp, { recursive: true, force: true });
+      const checked = retarget(check.diagnostics, tmp, out);
+      return { ok: false, diagnostics: [diag('error', 'tree-invalid', out, undefined, 'the generated tree fails the validator; nothing was written'), ...checked] };
+    }
+    if (existing.kind === 'tree') {
+      // Old tree aside first, new one in, old one deleted last: a crash in between leaves a whole tree.
+      const old = mkdtempSync(join(parent, `.${name}.old-`));
+      const aside = join(old, name);
+      renameSync(out, aside);
+      try {
+        renameSync(tmp, out);
+      } catch (e) {
+        renameSync(aside, out);
+        rmSync(old, { recursive: true, force: true });
+        throw e;
+      }
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      // rename(2) replaces an empty directory atomically.
+      renameSync(tmp, out);
+    }
+    return { ok: true, diagnostics: [...retarget(check.diagnostics, tmp, out), ...leftovers(parent, name)] };
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    return { ok: false, diagnostics: [diag('error', 'out-write-failed', out, undefined, `cannot write the output: ${errText(e)}`)] };
+  }
+}
