@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
-import { EXIT_USAGE } from '../exit-codes.js';
+import { runSwitch, switchOptions, SWITCH_EXIT_HELP, type SwitchCliOptions } from './apply.js';
 
-// Placeholder until the rollback command lands; registered so the command list is complete.
 export function register(program: Command): void {
-  program
-    .command('rollback')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write('s6migrate rollback: not available yet\n');
-      process.exitCode = EXIT_USAGE;
+  switchOptions(
+    program
+      .command('rollback')
+      .description('Switch the live system back to the previous compiled database (s6-rc-update, then an atomic `current` swap).'),
+  )
+    .addHelpText('after', `
+The previous database is the newest one under COMPILED_ROOT older than the live one (or than \`current\`
+when there is no live state). Running rollback again goes one further back.
+${SWITCH_EXIT_HELP}`)
+    .action(async (opts: SwitchCliOptions) => {
+      await runSwitch('rollback', undefined, opts);
     });
 }

@@ -1,0 +1,326 @@
+/**
+ * `apply` and `rollback`: switch a live s6-rc system to another compiled database the FAQ's way
+ * (reference §5.5): compile into a fresh directory beside the old ones, `s6-rc-update` to its real path,
+ * and only then re-point `current` atomically. Old databases are pruned only after a clean switch.
+ * Both return a report; the CLI prints it.
+ */
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { quote as shellQuote } from 'shell-quote';
+import { checkTree } from '../check/index.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { cmp } from '../model/diagnostic.js';
+import { EXIT_ATTENTION, EXIT_OK, EXIT_USAGE } from '../cli/exit-codes.js';
+import { conversionFile } from './conversion-file.js';
+import * as store from './db-store.js';
+import { diffTrees, fingerprintTree, hashTree, type SourceDiff, type TreePrint } from './diff.js';
+import { compile, explainUpdateExit, update, type ToolRun } from './switch.js';
+import { findTools, INSTALL_HINT, type S6rcTool } from './tools.js';
+
+export interface SwitchOptions {
+  compiledRoot: string;
+  live: string;
+  /** How many databases to keep (the newest ones); the live one and `current` are always kept. */
+  keep: number;
+  dryRun: boolean;
+  /** Only used in the printed s6-rc-init command. */
+  scandir?: string;
+  /** PATH to find the s6-rc tools on (tests point it elsewhere). */
+  pathEnv?: string;
+  now?: Date;
+}
+
+export interface SwitchReport {
+  exitCode: number;
+  outcome: 'first-install' | 'switched' | 'switched-with-failures' | 'not-switched' | 'dry-run' | 'refused' | 'unchanged-current';
+  /** The database switched to (or that would be), absolute. */
+  database?: string;
+  /** The database that was live (or `current`) before. */
+  previous?: string;
+  diff?: SourceDiff;
+  conversion?: string;
+  preview?: ToolRun;
+  update?: ToolRun;
+  pruned: string[];
+  /** Commands for the user to run next (first install). */
+  nextSteps: string[];
+  diagnostics: Diagnostic[];
+  /** Human-readable lines, in order. */
+  messages: string[];
+}
+
+interface Ctx {
+  root: string;
+  live: string;
+  opts: SwitchOptions;
+  tools: Partial<Record<S6rcTool, string>>;
+  report: SwitchReport;
+}
+
+function newReport(): SwitchReport {
+  return { exitCode: EXIT_OK, outcome: 'refused', pruned: [], nextSteps: [], diagnostics: [], messages: [] };
+}
+
+function refuse(r: SwitchReport, message: string, code = EXIT_USAGE): SwitchReport {
+  r.messages.push(`error: ${message}`);
+  r.exitCode = code;
+  r.outcome = 'refused';
+  return r;
+}
+
+/** Checks shared by apply and rollback; returns the context or a refusal. */
+function prepare(opts: SwitchOptions, report: SwitchReport, needed: readonly S6rcTool[]): Ctx | SwitchReport {
+  if (!Number.isInteger(opts.keep) || opts.keep < 1) return refuse(report, `--keep must be a whole number of at least 1, not ${opts.keep}`);
+  const { found, missing } = findTools(opts.pathEnv ?? process.env.PATH);
+  const lacking = needed.filter((t) => missing.includes(t));
+  if (lacking.length > 0) {
+    return refuse(report, `${lacking.join(', ')} not found on PATH; nothing was changed. To fix: ${INSTALL_HINT}`);
+  }
+  // s6-rc-init and s6-rc-update want absolute paths (reference §5.2, §5.4).
+  const root = resolve(opts.compiledRoot);
+  const live = resolve(opts.live);
+  if (existsSync(root) && !statSync(root).isDirectory()) return refuse(report, `${root} is not a directory`);
+  if (!store.currentIsReplaceable(root)) {
+    return refuse(report, `${join(root, store.CURRENT_LINK)} exists and is not a symlink; move it away (it cannot be replaced atomically)`);
+  }
+  if (lexists(live) && store.liveDatabase(live) === undefined) {
+    return refuse(report, `${live} exists but ${live}/compiled does not lead to a database: not an s6-rc live directory`);
+  }
+  return { root, live, opts, tools: found, report };
+}
+
+export function apply(sourceDir: string, opts: SwitchOptions): SwitchReport {
+  const report = newReport();
+  const src = resolve(sourceDir);
+  if (!isDir(src)) return refuse(report, `${sourceDir}: not a directory`);
+  const ctx = prepare(opts, report, ['s6-rc-compile', 's6-rc-update']);
+  if (!('root' in ctx)) return ctx;
+  const checked = checkTree(src);
+  report.diagnostics = checked.diagnostics;
+  if (!checked.ok) return refuse(report, `${src} is not a valid s6-rc source directory (see the diagnostics); nothing was changed`);
+
+  const liveDb = lexists(ctx.live) ? store.liveDatabase(ctx.live) : undefined;
+  // Dry run: everything happens in a temporary directory outside COMPILED_ROOT.
+  const work = opts.dryRun ? mkdtempSync(join(tmpdir(), 's6migrate-apply-')) : undefined;
+  const rootExisted = existsSync(ctx.root);
+  try {
+    let dbParent: string;
+    let stagingParent: string;
+    if (work) {
+      dbParent = work;
+      stagingParent = work;
+    } else {
+      mkdirSync(join(ctx.root, store.SOURCES_DIR), { recursive: true });
+      dbParent = realpathSync(ctx.root);
+      stagingParent = mkdtempSync(join(ctx.root, store.SOURCES_DIR, '.staging-'));
+    }
+    try {
+      // Compile from a private copy, so the saved sources are exactly what was compiled.
+      const staged = join(stagingParent, 'tree');
+      try {
+        copySourceTree(src, staged);
+      } catch (e) {
+        return refuse(report, `cannot copy ${src}: ${e instanceof Error ? e.message : String(e)}; nothing was changed`);
+      }
+      const print = fingerprintTree(staged);
+      const name = store.uniqueDbName(dbParent, opts.now ?? new Date(), hashTree(print));
+      const dest = join(dbParent, name);
+      const compiled = compile(ctx.tools['s6-rc-compile']!, dest, staged);
+      if (compiled.code !== 0) {
+        report.messages.push(compiled.output.trimEnd());
+        return refuse(report, `s6-rc-compile failed (exit ${compiled.code}); nothing was changed`);
+      }
+      report.database = dest;
+      report.messages.push(opts.dryRun ? `compiled ${src} into a temporary database (it would be ${join(ctx.root, name)})` : `compiled ${src} into ${dest}`);
+      if (!work) renameSync(staged, join(ctx.root, store.SOURCES_DIR, name));
+
+      if (liveDb === undefined) return firstInstall(ctx, name);
+      return switchTo(ctx, { dest, name, newPrint: print, liveDb, removeOnRefusal: !work });
+    } finally {
+      if (!work) rmSync(stagingParent, { recursive: true, force: true });
+    }
+  } finally {
+    if (work) rmSync(work, { recursive: true, force: true });
+    // A refused first apply leaves no empty COMPILED_ROOT behind.
+    if (!work && !rootExisted && report.outcome === 'refused') removeEmptyDirs([join(ctx.root, store.SOURCES_DIR), ctx.root]);
+  }
+}
+
+function removeEmptyDirs(dirs: readonly string[]): void {
+  for (const d of dirs) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty (or gone): leave it and everything above it
+    }
+  }
+}
+
+export function rollback(opts: SwitchOptions): SwitchReport {
+  const report = newReport();
+  const ctx = prepare(opts, report, ['s6-rc-update']);
+  if (!('root' in ctx)) return ctx;
+  const liveDb = lexists(ctx.live) ? store.liveDatabase(ctx.live) : undefined;
+  const fromPath = liveDb ?? store.currentTarget(ctx.root);
+  const from = store.ownDbName(ctx.root, fromPath);
+  if (fromPath === undefined) return refuse(report, `no live state at ${ctx.live} and no ${join(ctx.root, store.CURRENT_LINK)}: nothing to roll back`);
+  if (from === undefined) return refuse(report, `${fromPath} is not a database s6migrate manages under ${ctx.root}; cannot tell which one came before it`);
+  const older = store.listDatabases(ctx.root).filter((n) => cmp(n, from) < 0);
+  if (older.length === 0) return refuse(report, `no database older than ${from} under ${ctx.root}: nothing to roll back to`);
+  const name = older[older.length - 1]!;
+  const dest = join(realpathSync(ctx.root), name);
+  report.database = dest;
+  report.messages.push(`rolling back from ${from} to ${name}`);
+  if (liveDb === undefined) return firstInstall(ctx, name);
+  const srcCopy = join(ctx.root, store.SOURCES_DIR, name);
+  const newPrint = existsSync(srcCopy) ? fingerprintTree(srcCopy) : undefined;
+  return switchTo(ctx, { dest, name, newPrint, liveDb, removeOnRefusal: false });
+}
+
+/** No live state: point `current` at the database and tell the user how to boot it; start nothing. */
+function firstInstall(ctx: Ctx, name: string): SwitchReport {
+  const r = ctx.report;
+  const current = join(ctx.root, store.CURRENT_LINK);
+  r.outcome = ctx.opts.dryRun ? 'dry-run' : 'first-install';
+  if (ctx.opts.dryRun) r.messages.push(`would point ${current} at ${name}`);
+  else {
+    store.swapCurrent(ctx.root, name);
+    r.messages.push(`${current} -> ${name}`);
+    prune(ctx, new Set([name]));
+  }
+  r.messages.push(`no live state at ${ctx.live}: nothing was started`);
+  // -c names `current`, the FAQ's boot setup (reference §5.5); apply always updates to real paths later.
+  r.nextSteps.push(shellQuote(['s6-rc-init', '-c', current, '-l', ctx.live, ctx.opts.scandir ?? 'SCANDIR']));
+  r.nextSteps.push(shellQuote(['s6-rc', '-l', ctx.live, '-u', 'change', 'default']));
+  return r;
+}
+
+interface Target {
+  dest: string;
+  name: string;
+  /** Fingerprint of the new database's sources, when known. */
+  newPrint: TreePrint | undefined;
+  liveDb: string;
+  /** Delete the new database if s6-rc-update refuses before switching (apply made it just now). */
+  removeOnRefusal: boolean;
+}
+
+function switchTo(ctx: Ctx, t: Target): SwitchReport {
+  const r = ctx.report;
+  r.previous = t.liveDb;
+  const liveName = store.ownDbName(ctx.root, t.liveDb);
+  const currentNow = store.currentTarget(ctx.root);
+  if (currentNow !== undefined && currentNow !== t.liveDb) {
+    r.messages.push(`warning: ${join(ctx.root, store.CURRENT_LINK)} names ${currentNow} but the live database is ${t.liveDb} (an earlier switch was interrupted?); the live one is what is replaced`);
+  }
+  const oldSrc = liveName ? join(ctx.root, store.SOURCES_DIR, liveName) : undefined;
+  if (oldSrc && existsSync(oldSrc) && t.newPrint) {
+    r.diff = diffTrees(fingerprintTree(oldSrc), t.newPrint);
+    describeDiff(r);
+  } else {
+    r.messages.push(`warning: no saved source tree for ${liveName ? 'one of the two databases' : t.liveDb}: a longrun whose run script alone changed will not be restarted (restart it with s6-svc -r)`);
+  }
+  r.conversion = conversionFile(r.diff?.restart ?? []);
+  const convDir = r.conversion ? mkdtempSync(join(tmpdir(), 's6migrate-conv-')) : undefined;
+  try {
+    const convFile = convDir ? join(convDir, 'conversion') : undefined;
+    if (convFile) writeFileSync(convFile, r.conversion);
+    const args = { exe: ctx.tools['s6-rc-update']!, live: ctx.live, newDb: t.dest, convFile };
+    r.preview = update({ ...args, dryRun: true });
+    r.messages.push(`s6-rc-update -n says:\n${indent(r.preview.output)}`);
+    if (r.preview.code !== 0) {
+      if (t.removeOnRefusal && !ctx.opts.dryRun) store.removeDatabases(ctx.root, [t.name]);
+      return refuse(r, `s6-rc-update -n failed (exit ${r.preview.code}: ${explainUpdateExit(r.preview.code)}); nothing was switched`);
+    }
+    if (ctx.opts.dryRun) {
+      r.outcome = 'dry-run';
+      r.messages.push('dry run: nothing was changed');
+      return r;
+    }
+    r.update = update({ ...args, dryRun: false });
+    if (r.update.output) r.messages.push(`s6-rc-update:\n${indent(r.update.output)}`);
+  } finally {
+    if (convDir) rmSync(convDir, { recursive: true, force: true });
+  }
+  // LIVE/compiled is the truth about whether the switch happened, whatever the exit code says.
+  const switched = store.liveDatabase(ctx.live) === t.dest;
+  const code = r.update.code;
+  if (!switched) {
+    // An unused database would only crowd the --keep window; apply made it, so it goes.
+    if (t.removeOnRefusal) store.removeDatabases(ctx.root, [t.name]);
+    r.outcome = 'not-switched';
+    r.exitCode = code === 9 || code === 10 ? EXIT_ATTENTION : EXIT_USAGE;
+    r.messages.push(`error: s6-rc-update exit ${code}: ${explainUpdateExit(code)}; ${store.CURRENT_LINK} still names the old database`);
+    return r;
+  }
+  store.swapCurrent(ctx.root, t.name);
+  r.messages.push(`${join(ctx.root, store.CURRENT_LINK)} -> ${t.name}`);
+  if (code !== 0) {
+    r.outcome = 'switched-with-failures';
+    r.exitCode = EXIT_ATTENTION;
+    r.messages.push(`warning: the database was switched anyway, but s6-rc-update exit ${code}: ${explainUpdateExit(code)}. See \`s6-rc -l ${ctx.live} -a list\`; nothing was pruned`);
+    return r;
+  }
+  r.outcome = 'switched';
+  prune(ctx, new Set([t.name]));
+  return r;
+}
+
+function describeDiff(r: SwitchReport): void {
+  const d = r.diff!;
+  const list = (xs: string[]): string => xs.join(', ');
+  if (d.restart.length) r.messages.push(`restarting longruns whose files changed: ${list(d.restart)}`);
+  if (d.added.length) r.messages.push(`new: ${list(d.added)}`);
+  if (d.removed.length) r.messages.push(`removed (s6-rc-update stops them): ${list(d.removed)}`);
+  if (d.typeChanged.length) r.messages.push(`type changed (s6-rc-update restarts them): ${list(d.typeChanged)}`);
+  if (d.changedOneshots.length) {
+    r.messages.push(`note: oneshots changed but are not re-run: ${list(d.changedOneshots)} (s6-rc -d change NAME; s6-rc -u change NAME to re-run)`);
+  }
+}
+
+/** After a clean switch: delete all but the newest --keep databases, never the live one or `current`. */
+function prune(ctx: Ctx, protect: Set<string>): void {
+  for (const p of [store.liveDatabase(ctx.live), store.currentTarget(ctx.root)]) {
+    const n = store.ownDbName(ctx.root, p);
+    if (n) protect.add(n);
+  }
+  const doomed = store.planPrune(store.listDatabases(ctx.root), ctx.opts.keep, protect);
+  store.removeDatabases(ctx.root, doomed);
+  ctx.report.pruned = doomed;
+  if (doomed.length) ctx.report.messages.push(`pruned old databases: ${doomed.join(', ')}`);
+}
+
+/**
+ * Copies the definitions (top-level entries not starting with `.`, which s6-rc-compile ignores; reference
+ * §1.1), following symlinks at the top level as s6-rc-compile does; the source is only read.
+ */
+function copySourceTree(src: string, dest: string): void {
+  cpSync(src, dest, {
+    recursive: true,
+    dereference: true,
+    filter: (from) => from === src || !(from.slice(src.length + 1).split('/')[0] ?? '').startsWith('.'),
+  });
+}
+
+function indent(text: string): string {
+  const t = text.trimEnd();
+  return t === '' ? '  (no output)' : t.split('\n').map((l) => `  ${l}`).join('\n');
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function lexists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
