@@ -8,7 +8,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(repo, 'dist/s6migrate.mjs');
+const cli = join(repo, 'dist/s6migrate.cjs');
 const probe = join(repo, 'bench/rss-probe.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const shm = existsSync('/dev/shm') ? '/dev/shm' : '/tmp';
@@ -85,7 +85,7 @@ const node = (args) => [process.execPath, '-r', probe, cli, ...args];
 const fmt = (n, d = 1) => n.toFixed(d);
 
 function main() {
-  if (!existsSync(cli)) throw new Error('dist/s6migrate.mjs missing: run npm run build');
+  if (!existsSync(cli)) throw new Error('dist/s6migrate.cjs missing: run npm run build');
   const corpus = corpusDir();
   rmSync(work, { recursive: true, force: true });
   const hosts = [

@@ -10,13 +10,13 @@ import { join, resolve } from 'node:path';
 
 const repo = resolve(new URL('..', import.meta.url).pathname);
 const corpus = resolve(repo, process.env.S6M_CORPUS ?? '.cache/corpus');
-const cli = join(repo, 'dist/s6migrate.mjs');
+const cli = join(repo, 'dist/s6migrate.cjs');
 if (!existsSync(corpus)) {
   console.error(`upgrade-report: no corpus at ${corpus} (set S6M_CORPUS or run ../shared/corpus/fetch-corpus.sh)`);
   process.exit(2);
 }
 if (!existsSync(cli)) {
-  console.error('upgrade-report: dist/s6migrate.mjs missing; run `npm run build` first');
+  console.error('upgrade-report: dist/s6migrate.cjs missing; run `npm run build` first');
   process.exit(2);
 }
 

@@ -12,6 +12,8 @@ export function buildProgram(): Command {
     .description('Move a host\'s services from sysvinit, OpenRC and systemd to s6-rc.')
     .version('0.1.0')
     .showHelpAfterError()
+    // Before the commands are added, so they inherit it: a usage error returns 2 instead of exiting 1.
+    .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of COMMANDS) register(program);
   return program;
@@ -19,7 +21,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

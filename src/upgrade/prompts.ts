@@ -1,6 +1,8 @@
 /**
- * `WizardIO` backed by @inquirer/prompts, loaded only when the wizard runs (dynamic import keeps
- * `--help` and every other command fast). The prompt settings are exported so tests drive the same
+ * `WizardIO` backed by Inquirer's select and input prompts, loaded only when the wizard runs (dynamic
+ * import keeps `--help` and every other command fast). The two prompt packages are imported directly:
+ * the `@inquirer/prompts` umbrella also pulls in the editor prompt and its 650 KB of charset tables,
+ * which the single-file build would have to parse at every start. The prompt settings are exported so tests drive the same
  * prompts with the same settings.
  */
 import type { Choice, WizardIO } from './wizard.js';
@@ -14,7 +16,7 @@ export function inputConfig(message: string, defaultValue: string) {
 }
 
 export async function inquirerIO(out: NodeJS.WritableStream = process.stdout): Promise<WizardIO> {
-  const { select, input } = await import('@inquirer/prompts');
+  const [{ default: select }, { default: input }] = await Promise.all([import('@inquirer/select'), import('@inquirer/input')]);
   return {
     select: (message: string, choices: Choice[]) => select(selectConfig(message, choices)),
     input: (message: string, defaultValue: string) => input(inputConfig(message, defaultValue)),

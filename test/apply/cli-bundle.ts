@@ -5,16 +5,15 @@ import { buildSync } from 'esbuild';
 import { tempDir } from './helpers.js';
 
 export function bundleCli(): string {
-  const out = join(tempDir('s6m-apply-cli-'), 's6migrate.mjs');
+  const out = join(tempDir('s6m-apply-cli-'), 's6migrate.cjs');
   buildSync({
     entryPoints: [resolve(__dirname, '../../src/cli/bin.ts')],
     outfile: out,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   return out;
 }

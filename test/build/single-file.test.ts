@@ -12,20 +12,20 @@ import { buildProgram } from '../../src/cli/main.js';
 import { renderManPage } from '../../src/cli/manpage.js';
 
 const repo = resolve(__dirname, '../..');
-const bundle = join(repo, 'dist/s6migrate.mjs');
+const bundle = join(repo, 'dist/s6migrate.cjs');
 let dir: string;
 
 describe('single-file build', () => {
   beforeAll(() => {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: repo, stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 's6m-single-'));
-    copyFileSync(bundle, join(dir, 's6migrate.mjs'));
+    copyFileSync(bundle, join(dir, 's6migrate.cjs'));
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints help with no node_modules in reach', () => {
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
-    const r = spawnSync(process.execPath, [join(dir, 's6migrate.mjs'), '--help'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(dir, 's6migrate.cjs'), '--help'], { cwd: dir, encoding: 'utf8' });
     expect(r.status).toBe(0);
     for (const cmd of ['scan', 'convert', 'check', 'upgrade', 'wizard', 'apply', 'rollback', 'graph']) {
       expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
@@ -34,7 +34,7 @@ describe('single-file build', () => {
 
   it('converts the sample host', () => {
     const out = join(dir, 'out');
-    const r = spawnSync(process.execPath, [join(dir, 's6migrate.mjs'), 'convert', '--root', join(repo, 'samples/host'), '--out', out], {
+    const r = spawnSync(process.execPath, [join(dir, 's6migrate.cjs'), 'convert', '--root', join(repo, 'samples/host'), '--out', out], {
       cwd: dir,
       encoding: 'utf8',
     });

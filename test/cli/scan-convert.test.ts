@@ -17,8 +17,8 @@ beforeAll(() => {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: repo, stdio: 'ignore' });
   work = mkdtempSync(join(tmpdir(), 's6m-cli-'));
   // A private copy: other test files rebuild dist/ while this one runs.
-  cli = join(work, 's6migrate.mjs');
-  copyFileSync(join(repo, 'dist/s6migrate.mjs'), cli);
+  cli = join(work, 's6migrate.cjs');
+  copyFileSync(join(repo, 'dist/s6migrate.cjs'), cli);
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

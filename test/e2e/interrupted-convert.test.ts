@@ -18,8 +18,8 @@ let bigHost: string;
 beforeAll(() => {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: repo, stdio: 'ignore' });
   work = mkdtempSync(join(tmpdir(), 's6m-interrupt-'));
-  cli = join(work, 's6migrate.mjs');
-  copyFileSync(join(repo, 'dist/s6migrate.mjs'), cli);
+  cli = join(work, 's6migrate.cjs');
+  copyFileSync(join(repo, 'dist/s6migrate.cjs'), cli);
   bigHost = join(work, 'big');
   mkdirSync(join(bigHost, 'etc/init.d'), { recursive: true });
   for (let i = 0; i < SCRIPTS; i++) {
@@ -75,6 +75,6 @@ describe('interrupted convert', () => {
     // A later run recovers: leftover temporary directories do not get in the way.
     expect(convert(bigHost, out).status).toBe(0);
     expect(hashTree(out)).toEqual(fresh);
-    expect(readdirSync(work).filter((n) => !n.startsWith('.')).sort()).toEqual(['big', 'out', 'reference', 's6migrate.mjs']);
+    expect(readdirSync(work).filter((n) => !n.startsWith('.')).sort()).toEqual(['big', 'out', 'reference', 's6migrate.cjs']);
   }, 120_000);
 });

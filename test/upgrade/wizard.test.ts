@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { input, select } from '@inquirer/prompts';
+import input from '@inquirer/input';
+import select from '@inquirer/select';
 import { render } from '@inquirer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTree } from '../../src/check/index.js';

@@ -16,7 +16,6 @@ export function register(program: Command): void {
   program
     .command('convert')
     // Usage errors throw to main(), which exits 2 (subcommands do not inherit the program's override).
-    .exitOverride()
     .description('Write an s6-rc source directory: one oneshot wrapper per service, bundles for facilities and runlevels')
     .argument('[path...]', 'init scripts, units or directories to read (default: the host\'s standard locations under --root)')
     .option('--root <dir>', ROOT_HELP, '/')

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { diag, type Diagnostic } from '../../model/diagnostic.js';
-import { downgrade } from '../../upgrade/upgrade.js';
-import { loadWorkspace, saveWorkspace } from '../../upgrade/workspace.js';
 import { EXIT_ATTENTION, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { printDiagnostics } from '../report.js';
 
@@ -11,7 +9,9 @@ export function register(program: Command): void {
     .description('Turn upgraded longruns back into their oneshot wrappers')
     .argument('<name...>', 'services to downgrade')
     .requiredOption('--in <dir>', 's6-rc source directory written by convert')
-    .action((names: string[], opts: { in: string }) => {
+    .action(async (names: string[], opts: { in: string }) => {
+      const { downgrade } = await import('../../upgrade/upgrade.js');
+      const { loadWorkspace, saveWorkspace } = await import('../../upgrade/workspace.js');
       const loaded = loadWorkspace(opts.in);
       if (!loaded.ws) {
         printDiagnostics(loaded.diagnostics);

@@ -30,7 +30,6 @@ export function register(program: Command): void {
   program
     .command('scan')
     // Usage errors throw to main(), which exits 2 (subcommands do not inherit the program's override).
-    .exitOverride()
     .description('Show what services the host has: format, bundles, dependencies, daemon, notes')
     .argument('[path...]', 'init scripts, units or directories to read (default: the host\'s standard locations under --root)')
     .option('--root <dir>', ROOT_HELP, '/')

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { progress, renderProgress } from '../../state/state.js';
-import { trackedServices } from '../../upgrade/upgrade.js';
-import { loadWorkspace } from '../../upgrade/workspace.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { printDiagnostics, printJson } from '../report.js';
 
@@ -11,7 +8,10 @@ export function register(program: Command): void {
     .description('Show how far the upgrade to supervised longruns has come')
     .requiredOption('--in <dir>', 's6-rc source directory written by convert')
     .option('--json', 'print the progress as JSON')
-    .action((opts: { in: string; json?: boolean }) => {
+    .action(async (opts: { in: string; json?: boolean }) => {
+      const { progress, renderProgress } = await import('../../state/state.js');
+      const { trackedServices } = await import('../../upgrade/upgrade.js');
+      const { loadWorkspace } = await import('../../upgrade/workspace.js');
       const loaded = loadWorkspace(opts.in);
       if (!loaded.ws) {
         printDiagnostics(loaded.diagnostics);

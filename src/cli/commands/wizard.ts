@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadWorkspace, saveWorkspace } from '../../upgrade/workspace.js';
-import { runWizard } from '../../upgrade/wizard.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { printDiagnostics } from '../report.js';
 
@@ -22,6 +20,8 @@ export function register(program: Command): void {
     .option('--no-log', 'propose single longruns without a log pipeline')
     .option('--all', 'offer services skipped in an earlier run again')
     .action(async (opts: Opts) => {
+      const { loadWorkspace, saveWorkspace } = await import('../../upgrade/workspace.js');
+      const { runWizard } = await import('../../upgrade/wizard.js');
       if (!process.stdin.isTTY) {
         process.stderr.write('s6migrate wizard: needs a terminal; use `s6migrate upgrade` in scripts\n');
         process.exitCode = EXIT_USAGE;
