@@ -1,0 +1,143 @@
+/**
+ * Real supervision of a converted unit: a `Type=simple` unit (fixture `e2e/longrun/`) converted with
+ * `--root` into a longrun; its definition is assembled into a servicedir the way s6-rc-compile would
+ * (run, env/, down-signal ...) and run under Debian's s6-svscan. It must run as the unit's User= with
+ * its Environment= and WorkingDirectory=, and `s6-svc -d` must stop it with KillSignal=.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkTree, compileWithS6rc } from '../../src/check/index.js';
+import { findS6rcCompile } from '../../src/check/compile.js';
+import { convertHost, type ConvertResult } from '../../src/pipeline.js';
+
+const FIXTURE = join(__dirname, '../fixtures/e2e/longrun');
+const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-svc && command -v s6-svstat && command -v s6-envdir && command -v s6-setuidgid && test -x /usr/bin/execlineb'], { stdio: 'ignore' }).status === 0;
+const isRoot = process.getuid?.() === 0;
+const haveCompile = findS6rcCompile() !== undefined;
+
+const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
+
+async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Files of a longrun source definition that s6-rc-compile copies into the live servicedir (reference
+// §1.2); the others (type, dependencies.d, timeout-up/down, pipeline names) stay in the compiled db.
+const SERVICEDIR_ENTRIES = ['run', 'finish', 'env', 'data', 'down-signal', 'notification-fd', 'lock-fd', 'timeout-kill', 'timeout-finish', 'max-death-tally'];
+
+function assembleServicedir(definition: string, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(definition)) {
+    if (SERVICEDIR_ENTRIES.includes(entry)) cpSync(join(definition, entry), join(dir, entry), { recursive: true });
+  }
+}
+
+describe('Type=simple unit converts to a longrun', () => {
+  const work = mkdtempSync(join(tmpdir(), 's6m-e2e-longrun-'));
+  const root = join(work, 'root');
+  const out = join(work, 'out');
+  const state = join(work, 'state');
+  const scandir = join(work, 'scan');
+  let converted: ConvertResult;
+  let svscan: ChildProcess | undefined;
+
+  beforeAll(() => {
+    // The daemon runs as nobody: it must reach its script and write its state.
+    chmodSync(work, 0o755);
+    mkdirSync(state, { mode: 0o777 });
+    chmodSync(state, 0o777);
+    mkdirSync(join(work, 'cwd'));
+    copyFileSync(join(FIXTURE, 'heartbeatd.sh'), join(work, 'heartbeatd.sh'));
+    chmodSync(join(work, 'heartbeatd.sh'), 0o755);
+    const unitDir = join(root, 'etc/systemd/system');
+    mkdirSync(unitDir, { recursive: true });
+    const unit = readFileSync(join(FIXTURE, 'heartbeat.service'), 'utf8').replaceAll('@WORK@', work);
+    writeFileSync(join(unitDir, 'heartbeat.service'), unit);
+    converted = convertHost({ paths: [], root, out, force: false });
+  });
+
+  afterAll(async () => {
+    if (svscan) {
+      spawnSync('s6-svscanctl', ['-t', scandir], { stdio: 'ignore' });
+      if (svscan.exitCode === null && svscan.signalCode === null) {
+        const exited = new Promise((r) => svscan!.once('exit', r));
+        const late = await Promise.race([exited.then(() => false), new Promise((r) => setTimeout(() => r(true), 3000))]);
+        if (late) {
+          svscan.kill('SIGKILL');
+          await exited;
+        }
+      }
+    }
+    // A daemon left behind by a failed assertion must not outlive the test.
+    // (Only if that pid is still the daemon: a pid can be reused once the daemon is gone.)
+    const pid = Number(read(join(state, 'pid')));
+    if (pid > 0 && read(`/proc/${pid}/cmdline`)?.includes('heartbeatd.sh')) process.kill(pid, 'SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('writes a longrun with the unit settings, and the tree passes check', () => {
+    expect(converted.write.ok, JSON.stringify(converted.diagnostics, null, 1)).toBe(true);
+    const def = join(out, 'heartbeat');
+    expect(read(join(def, 'type'))).toBe('longrun\n');
+    const run = read(join(def, 'run'))!;
+    expect(run.split('\n')[0]).toBe('#!/usr/bin/execlineb -P');
+    expect(run).toContain(`"s6-setuidgid" "nobody"`);
+    expect(run).toContain(`"cd" "${work}/cwd"`);
+    expect(run).toContain(`"${work}/heartbeatd.sh" "${work}/state" "two words" "single quoted" "plain"`);
+    expect(read(join(def, 'env/GREETING'))).toBe('hello world\n');
+    expect(read(join(def, 'down-signal'))).toBe('INT\n');
+    // WantedBy=multi-user.target: the service is a member of the multi-user bundle.
+    expect(existsSync(join(out, 'multi-user/contents.d/heartbeat'))).toBe(true);
+    // Paths written into the tree are the paths on the converted system, never under --root.
+    expect(run).not.toContain(root);
+
+    const checked = checkTree(out);
+    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(checked.ok).toBe(true);
+  });
+
+  it.skipIf(!haveCompile)('compiles with the real s6-rc-compile (needs s6-rc-compile on PATH)', () => {
+    const r = compileWithS6rc(out);
+    expect(r.ok, r.output).toBe(true);
+  });
+
+  describe.skipIf(!haveS6 || !isRoot)('under s6-svscan (needs root, Debian s6 and execline)', () => {
+    beforeAll(() => {
+      assembleServicedir(join(out, 'heartbeat'), join(scandir, 'heartbeat'));
+      svscan = spawn('s6-svscan', [scandir], { stdio: 'ignore' });
+    });
+
+    it('comes up as nobody, with the environment and working directory', async () => {
+      await until('the daemon pid', () => read(join(state, 'pid')));
+      await until('a heartbeat', () => Number(read(join(state, 'heartbeat'))) >= 2);
+      expect(read(join(state, 'user'))).toBe('nobody\n');
+      expect(read(join(state, 'greeting'))).toBe('hello world\n');
+      expect(read(join(state, 'cwd'))).toBe(`${work}/cwd\n`);
+      expect(read(join(state, 'args'))).toBe('[two words][single quoted][plain]');
+      const stat = spawnSync('s6-svstat', [join(scandir, 'heartbeat')], { encoding: 'utf8' }).stdout;
+      expect(stat).toMatch(/^up /);
+      // s6-supervise runs the process the svstat pid names: the daemon itself, exec'd by the run script.
+      expect(stat).toContain(`(pid ${read(join(state, 'pid'))!.trim()})`);
+    });
+
+    it('stops cleanly on s6-svc -d with KillSignal=', async () => {
+      spawnSync('s6-svc', ['-d', join(scandir, 'heartbeat')], { stdio: 'ignore' });
+      expect(await until('the recorded signal', () => read(join(state, 'signal')))).toBe('INT\n');
+      const stat = await until('down state', () => {
+        const s = spawnSync('s6-svstat', [join(scandir, 'heartbeat')], { encoding: 'utf8' }).stdout;
+        return /^down /.test(s) && s;
+      });
+      // The trap exits 0: a clean stop, not a death by signal.
+      expect(stat).toMatch(/exitcode 0/);
+    });
+  });
+});
