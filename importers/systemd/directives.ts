@@ -77,7 +77,7 @@ add('Service', 'not-carried', 'no s6-rc equivalent', [
 ]);
 
 // ---- execution environment (systemd.exec(5)), valid in [Service] and the other process units ----
-const EXEC_MAPPED = ['User', 'Group', 'WorkingDirectory', 'RootDirectory', 'Environment', 'EnvironmentFile', 'UMask'];
+const EXEC_MAPPED = ['User', 'Group', 'WorkingDirectory', 'Environment', 'EnvironmentFile', 'UMask'];
 const EXEC_APPROX: [string, string[]][] = [
   ['s6 sends output to the service\'s logger or the catch-all logger; other destinations are not carried',
     ['StandardOutput', 'StandardError', 'StandardInput', 'StandardInputText', 'StandardInputData']],
@@ -85,6 +85,7 @@ const EXEC_APPROX: [string, string[]][] = [
   ['s6-setuidgid sets the user\'s groups from /etc/group, not the listed ones', ['SupplementaryGroups']],
 ];
 const EXEC_NOT_CARRIED: [string, string[]][] = [
+  ['recorded as the chroot, but the generated run script does not enter it (a warning says so)', ['RootDirectory']],
   ['sandboxing: s6 runs the service without namespaces or seccomp filters', [
     'ProtectSystem', 'ProtectHome', 'PrivateTmp', 'PrivateDevices', 'PrivateNetwork', 'PrivateUsers', 'PrivateMounts',
     'PrivateIPC', 'PrivatePIDs', 'ProtectHostname', 'ProtectClock', 'ProtectKernelTunables', 'ProtectKernelModules',

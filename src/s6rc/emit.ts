@@ -78,6 +78,10 @@ function serviceDefinition(s: Service, notes: Diagnostic[]): S6Definition | unde
       def.files['down-signal'] = { content: s.run.stopSignal.name.split('\n')[0] + '\n' };
     }
   }
+  // An init script's stop timeout (start-stop-daemon --retry, OpenRC retry=) bounds the daemon's death
+  // inside `stop`, not the whole script: as a s6-rc timeout it would fail stops that are merely slow.
+  // sysvinit waited for the script, and so does the wrapper.
+  if (w.kind === 'oneshot' && s.format !== 'systemd') return def;
   const up = s.run.timeoutStart && timeoutFile(s.run.timeoutStart.ms);
   if (up) def.files['timeout-up'] = { content: up };
   const down = s.run.timeoutStop && timeoutFile(s.run.timeoutStop.ms);
