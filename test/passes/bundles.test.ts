@@ -24,6 +24,21 @@ describe('start bundles and default', () => {
     expect(codes(plan, 'default-bundle-empty')[0]!.message).toContain('runlevel-2');
   });
 
+  it('a unit enabled on a sysvinit host starts with the runlevel systemd equates to its target', () => {
+    const plan = planConversion([result([
+      svc('cron', { startIn: ['runlevel-2'] }),
+      svc('metricsd', { format: 'systemd', startIn: ['multi-user'] }),
+      svc('kiosk', { format: 'systemd', startIn: ['graphical'] }),
+    ], host({ defaultBundles: { bundles: ['runlevel-2'], origin: { file: '/etc/inittab', line: 1 } } }))]);
+    expect(contentsOf(plan, 'default')).toEqual(['multi-user', 'runlevel-2']);
+    expect(codes(plan, 'default-bundle-target')).toHaveLength(1);
+    const five = planConversion([result([
+      svc('xdm', { startIn: ['runlevel-5'] }),
+      svc('kiosk', { format: 'systemd', startIn: ['graphical'] }),
+    ], host({ defaultBundles: { bundles: ['runlevel-5'], origin: { file: '/etc/inittab', line: 1 } } }))]);
+    expect(contentsOf(five, 'default')).toEqual(['graphical', 'runlevel-5']);
+  });
+
   it('no runlevels and no default: union of the start bundles', () => {
     const plan = planConversion([result([
       svc('a', { format: 'systemd', startIn: ['multi-user'] }),
