@@ -45,8 +45,14 @@ export function importOpenrc(input: ImportInput): ImportResult {
   let runlevels: Runlevels | undefined;
   const levels = (): Runlevels => (runlevels ??= readRunlevels(input.root));
   for (const file of input.files) {
-    const svc = importScript(file, input.root, levels, diagnostics);
-    if (svc) services.push(svc);
+    // A bug in reading one script must cost that script only, never the host's other services.
+    try {
+      const svc = importScript(file, input.root, levels, diagnostics);
+      if (svc) services.push(svc);
+    } catch (e) {
+      diagnostics.push(diag('error', 'openrc-internal-error', file, undefined,
+        `internal error while reading this script (please report it): ${e instanceof Error ? e.message : String(e)}`));
+    }
   }
   const host = emptyHostFacts();
   if (input.files.length > 0) {

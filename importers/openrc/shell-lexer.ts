@@ -178,7 +178,8 @@ class Lexer {
     return parts;
   }
 
-  readDoubleQuoted(parts: WordPart[], lit: (t: string, q: boolean) => void, limit = this.src.length): void {
+  /** `closing`: this pass ends at a forced close (after an unterminated quote), so never retry. */
+  readDoubleQuoted(parts: WordPart[], lit: (t: string, q: boolean) => void, limit = this.src.length, closing = false): void {
     const s = this.src;
     const openLine = this.line;
     const saved = { i: this.i, count: parts.length, last: lastLitText(parts) };
@@ -198,14 +199,14 @@ class Lexer {
       lit(c, true);
       this.i++;
     }
-    if (limit < s.length) { lit('', true); return; }
+    if (closing || limit < s.length) { lit('', true); return; }
     // End of file inside the quote: undo, close it at the end of the line it was opened on, go on from there.
     parts.length = saved.count;
     const last = parts[parts.length - 1];
     if (last && last.kind === 'lit' && saved.last !== undefined) last.text = saved.last;
     this.i = saved.i;
     const end = this.unterminated(openLine, 'double');
-    this.readDoubleQuoted(parts, lit, end);
+    this.readDoubleQuoted(parts, lit, end, true);
   }
 
   /** Records an unterminated quote; returns where to close it (end of the opening line). */

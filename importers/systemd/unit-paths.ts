@@ -46,6 +46,29 @@ function realDir(d: string): string | undefined {
   }
 }
 
+/**
+ * Directory listings for one import: looking a unit up in five directories, and its drop-in directories
+ * in each, would otherwise cost a failed lstat/readdir per place per unit. A directory that cannot be
+ * listed answers "maybe" and the caller looks on disk as before.
+ */
+export class DirListings {
+  private readonly listings = new Map<string, ReadonlySet<string> | null>();
+
+  /** False only when `dir` was listed and has no entry `name`. */
+  mayHave(dir: string, name: string): boolean {
+    let l = this.listings.get(dir);
+    if (l === undefined) {
+      try {
+        l = new Set(readdirSync(dir));
+      } catch {
+        l = null;
+      }
+      this.listings.set(dir, l);
+    }
+    return l === null || name.includes('/') || l.has(name);
+  }
+}
+
 export type UnitEntry =
   | { kind: 'file'; path: string; dir: string }
   | { kind: 'masked'; path: string; dir: string; how: string }
@@ -60,7 +83,8 @@ function lstatOrUndefined(p: string) {
 }
 
 /** What `dir/name` is to systemd, or undefined when the directory has no such entry. */
-export function lookupEntry(root: string, dir: string, name: string): UnitEntry | undefined {
+export function lookupEntry(root: string, dir: string, name: string, listings?: DirListings): UnitEntry | undefined {
+  if (listings && !listings.mayHave(dir, name)) return undefined;
   const path = join(dir, name);
   let current = path;
   for (let hops = 0; hops < 16; hops++) {
@@ -76,8 +100,11 @@ export function lookupEntry(root: string, dir: string, name: string): UnitEntry 
       if (target === '/dev/null') return { kind: 'masked', path, dir, how: 'linked to /dev/null' };
       const targetName = basename(target);
       // A link to another unit name is an alias (systemctl enable of Alias=, Debian's compat names).
-      if (targetName !== name) return { kind: 'alias', path, dir, target: targetName };
-      current = target.startsWith('/') ? onDisk(root, target) : resolve(dirname(current), target);
+      const next = target.startsWith('/') ? onDisk(root, target) : resolve(dirname(current), target);
+      // A link to another unit name is an alias (systemctl enable of Alias=, Debian's compat names), but
+      // not a loop: that is a broken file, reported as such (a dangling alias names a unit found elsewhere).
+      if (targetName !== name) return isLinkLoop(root, next) ? undefined : { kind: 'alias', path, dir, target: targetName };
+      current = next;
       continue;
     }
     if (!st.isFile()) return undefined;
@@ -87,10 +114,27 @@ export function lookupEntry(root: string, dir: string, name: string): UnitEntry 
   return undefined;
 }
 
+/** Follows a link chain inside the host root: does it go round for ever (as the kernel's ELOOP)? */
+function isLinkLoop(root: string, start: string): boolean {
+  let current = start;
+  for (let hops = 0; hops < 40; hops++) {
+    const st = lstatOrUndefined(current);
+    if (!st?.isSymbolicLink()) return false;
+    let target: string;
+    try {
+      target = readlinkSync(current);
+    } catch {
+      return false;
+    }
+    current = target.startsWith('/') ? onDisk(root, target) : resolve(dirname(current), target);
+  }
+  return true;
+}
+
 /** First entry for `name` along the search path. */
-export function findUnit(root: string, dirs: readonly string[], name: string): UnitEntry | undefined {
+export function findUnit(root: string, dirs: readonly string[], name: string, listings?: DirListings): UnitEntry | undefined {
   for (const d of dirs) {
-    const e = lookupEntry(root, d, name);
+    const e = lookupEntry(root, d, name, listings);
     if (e) return e;
   }
   return undefined;
@@ -114,11 +158,12 @@ export function dropInDirNames(u: UnitName): string[] {
  * Drop-in files to apply, in application order: sorted by file name; for one file name the copy in the
  * higher-priority directory wins, then the more specific drop-in directory (systemd's conf_files order).
  */
-export function findDropIns(dirs: readonly string[], u: UnitName): string[] {
+export function findDropIns(dirs: readonly string[], u: UnitName, listings?: DirListings): string[] {
   const names = dropInDirNames(u);
   const winners = new Map<string, string>();
   for (const dir of dirs) {
     for (const dname of names) {
+      if (listings && !listings.mayHave(dir, dname)) continue;
       const ddir = join(dir, dname);
       let files: string[];
       try {

@@ -64,49 +64,111 @@ function layoutProblems(tree: S6Tree, state: Record<string, string>, out: string
   return problems;
 }
 
-function writeFile(path: string, content: string, mode: number): void {
-  writeFileSync(path, content, { mode });
-  chmodSync(path, mode); // the umask must not change the bytes we promise
+/**
+ * Creates files and directories with exact modes. A new file gets `mode & ~umask`, so the chmod that
+ * undoes the umask is needed only for modes the umask touches; and, since a default ACL on the directory
+ * replaces the umask, the first file or directory of each mode is checked with a stat and chmod stays on
+ * for that mode if it came out different. Directories this writer made are remembered, so `mkdir -p`
+ * does not stat its way up again for every file.
+ */
+class ExactWriter {
+  private readonly umask: number;
+  private readonly trusted = new Map<string, boolean>();
+  private readonly made = new Set<string>();
+
+  constructor() {
+    let mask = 0o777; // unknown (worker threads may not set it): chmod everything, as before
+    try {
+      mask = process.umask(0);
+      process.umask(mask);
+    } catch {
+      /* keep the safe default */
+    }
+    this.umask = mask;
+  }
+
+  private fix(path: string, mode: number, what: 'file' | 'dir'): void {
+    if ((mode & this.umask) !== 0) {
+      chmodSync(path, mode);
+      return;
+    }
+    const key = `${what}:${mode}`;
+    const ok = this.trusted.get(key);
+    if (ok === true) return;
+    if (ok === undefined) {
+      const got = statSync(path).mode & 0o7777;
+      this.trusted.set(key, got === mode);
+      if (got === mode) return;
+    }
+    chmodSync(path, mode); // the umask (or a default ACL) must not change the bytes we promise
+  }
+
+  file(path: string, content: string, mode: number): void {
+    writeFileSync(path, content, { mode });
+    this.fix(path, mode, 'file');
+  }
+
+  /** mkdir -p with every created level at DIR_MODE (a recursive mkdir would leave the umask on parents). */
+  dir(path: string): void {
+    if (this.made.has(path)) return;
+    if (!existsSync(path)) {
+      this.dir(dirname(path));
+      mkdirSync(path, { mode: DIR_MODE });
+      this.fix(path, DIR_MODE, 'dir');
+    }
+    this.made.add(path);
+  }
+
+  /** A directory just created inside one this writer made or checked: no existence test needed. */
+  freshDir(path: string): void {
+    if (!this.made.has(dirname(path))) return this.dir(path);
+    try {
+      mkdirSync(path, { mode: DIR_MODE });
+      this.fix(path, DIR_MODE, 'dir');
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e; // already there: left as it is, like dir()
+    }
+    this.made.add(path);
+  }
 }
 
-/** mkdir -p with every created level at DIR_MODE (a recursive mkdir would leave the umask on parents). */
+/** mkdir -p with every created level at DIR_MODE. */
 function makeDir(path: string): void {
-  if (existsSync(path)) return;
-  makeDir(dirname(path));
-  mkdirSync(path, { mode: DIR_MODE });
-  chmodSync(path, DIR_MODE);
+  new ExactWriter().dir(path);
 }
 
-function writeDefinition(base: string, def: S6Definition): void {
-  makeDir(base);
-  writeFile(join(base, 'type'), `${def.type}\n`, 0o644);
+function writeDefinition(w: ExactWriter, base: string, def: S6Definition): void {
+  w.freshDir(base);
+  w.file(join(base, 'type'), `${def.type}\n`, 0o644);
   // Only the directory forms: the single-file `dependencies`/`contents` are deprecated (reference §1.2).
   if (def.type === 'bundle') {
-    makeDir(join(base, 'contents.d'));
-    for (const n of [...new Set(def.contents)].sort(cmp)) writeFile(join(base, 'contents.d', n), '', 0o644);
+    w.freshDir(join(base, 'contents.d'));
+    for (const n of [...new Set(def.contents)].sort(cmp)) w.file(join(base, 'contents.d', n), '', 0o644);
     // git (etckeeper) and some archivers drop empty directories, and a bundle without contents.d is
     // fatal to s6-rc-compile; a dot file keeps the directory and is no name (reference §1.3 NAMEDIR).
-    if (def.contents.length === 0) writeFile(join(base, 'contents.d', EMPTY_MARKER), '', 0o644);
+    if (def.contents.length === 0) w.file(join(base, 'contents.d', EMPTY_MARKER), '', 0o644);
   } else if (def.dependencies.length > 0) {
     // No dependencies: no directory (absent means none), so git keeps the tree exactly as written.
-    makeDir(join(base, 'dependencies.d'));
-    for (const n of [...new Set(def.dependencies)].sort(cmp)) writeFile(join(base, 'dependencies.d', n), '', 0o644);
+    w.freshDir(join(base, 'dependencies.d'));
+    for (const n of [...new Set(def.dependencies)].sort(cmp)) w.file(join(base, 'dependencies.d', n), '', 0o644);
   }
   for (const p of Object.keys(def.files).sort(cmp)) {
     const f = def.files[p]!;
     const target = join(base, ...p.split('/'));
-    if (p.includes('/')) makeDir(dirname(target));
-    writeFile(target, f.content, f.mode ?? defaultMode(p));
+    if (p.includes('/')) w.dir(dirname(target));
+    w.file(target, f.content, f.mode ?? defaultMode(p));
   }
 }
 
 /** The tree and state files into `dir` (which exists and is empty). */
 export function writeTreeInto(dir: string, tree: S6Tree, state: Record<string, string>): void {
-  for (const name of [...tree.definitions.keys()].sort(cmp)) writeDefinition(join(dir, name), tree.definitions.get(name)!);
+  const w = new ExactWriter();
+  w.dir(dir);
+  for (const name of [...tree.definitions.keys()].sort(cmp)) writeDefinition(w, join(dir, name), tree.definitions.get(name)!);
   const stateNames = Object.keys(state).sort(cmp);
   if (stateNames.length > 0) {
-    makeDir(join(dir, STATE_DIR));
-    for (const n of stateNames) writeFile(join(dir, STATE_DIR, n), state[n]!, 0o644);
+    w.freshDir(join(dir, STATE_DIR));
+    for (const n of stateNames) w.file(join(dir, STATE_DIR, n), state[n]!, 0o644);
   }
 }
 
@@ -163,6 +225,34 @@ function leftovers(parent: string, name: string): Diagnostic[] {
         : 'left by an interrupted run (a partial tree, never used); safe to remove'));
 }
 
+/**
+ * Node cannot exchange two directories atomically (no renameat2), so replacing a tree takes two renames:
+ * old aside, new in. A run killed between them leaves no OUT, and the previous tree whole in
+ * `.NAME.old-XXXX/NAME`. The next run puts it back before anything else, so the previous output is
+ * never lost; with more than one candidate it cannot tell which is the latest and leaves them alone.
+ */
+export function recoverSetAside(parent: string, name: string, out: string): Diagnostic[] {
+  if (existsSync(out)) return [];
+  let candidates: string[];
+  try {
+    candidates = readdirSync(parent)
+      .filter((n) => n.startsWith(`.${name}.old-`))
+      .map((n) => join(parent, n, name))
+      .filter((p) => existsSync(p));
+  } catch {
+    return [];
+  }
+  if (candidates.length !== 1) return [];
+  const aside = candidates[0]!;
+  try {
+    renameSync(aside, out);
+    rmSync(dirname(aside), { recursive: true, force: true });
+  } catch (e) {
+    return [diag('warning', 'out-recover-failed', aside, undefined, `the previous output set aside by an interrupted run could not be put back: ${errText(e)}`)];
+  }
+  return [diag('note', 'out-recovered', out, undefined, `an interrupted run had set the previous output aside; it was put back from ${aside}`)];
+}
+
 /** `tmp` paths in validator messages name the final output, which is what the user knows. */
 function retarget(list: readonly Diagnostic[], tmp: string, out: string): Diagnostic[] {
   return list.map((d) => (d.file === tmp || d.file.startsWith(tmp + '/') ? { ...d, file: out + d.file.slice(tmp.length) } : d));
@@ -186,6 +276,7 @@ export function writeTreeAtomic(tree: S6Tree, outDir: string, opts: WriteOptions
   } catch (e) {
     return refuse('out-parent-invalid', `cannot create the parent directory ${parent}: ${errText(e)}`);
   }
+  const recovered = recoverSetAside(parent, name, out);
   const existing = inspectDestination(out);
   if (existing.kind === 'refuse') return refuse('out-refused', `output ${existing.why}`);
   if (existing.kind === 'tree' && !opts.force) return refuse('out-not-empty', 'output directory exists and is not empty; use --force to replace it');
@@ -222,7 +313,7 @@ export function writeTreeAtomic(tree: S6Tree, outDir: string, opts: WriteOptions
       // rename(2) replaces an empty directory atomically.
       renameSync(tmp, out);
     }
-    return { ok: true, diagnostics: [...retarget(check.diagnostics, tmp, out), ...leftovers(parent, name)] };
+    return { ok: true, diagnostics: [...recovered, ...retarget(check.diagnostics, tmp, out), ...leftovers(parent, name)] };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     return { ok: false, diagnostics: [diag('error', 'out-write-failed', out, undefined, `cannot write the output: ${errText(e)}`)] };
