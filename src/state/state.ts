@@ -25,8 +25,11 @@ export interface ServiceState {
   confidence?: string;
   /** Wrapper: the user skipped it in the wizard; not offered again until `--all`. */
   skipped?: boolean;
-  /** Longrun: the oneshot it replaced, restored by `downgrade`. */
-  former?: { dependencies: string[]; files: Record<string, S6File> };
+  /**
+   * Longrun: the first-conversion definition it replaced, restored by `downgrade`: a oneshot wrapper, or
+   * the unlogged longrun a systemd unit became (`type` absent in older state files means oneshot).
+   */
+  former?: { type?: 'oneshot' | 'longrun'; dependencies: string[]; files: Record<string, S6File> };
 }
 
 export interface MigrationState {
@@ -100,16 +103,20 @@ export interface Progress {
   rows: { name: string; stage: Stage; detail: string }[];
 }
 
-/** Progress over the services the tree holds as oneshots or upgraded longruns. */
-export function progress(state: MigrationState, serviceNames: readonly string[]): Progress {
+/**
+ * Progress over the services the tree holds as first-conversion definitions or upgraded longruns.
+ * `unloggedLongruns` names the services whose first conversion was already a longrun (systemd units), so the
+ * table says so instead of calling them wrappers without comment.
+ */
+export function progress(state: MigrationState, serviceNames: readonly string[], unloggedLongruns: ReadonlySet<string> = new Set()): Progress {
   const rows = [...serviceNames].sort(cmp).map((name) => {
     const s = state.services[name];
     const stage = s?.stage ?? 'wrapper';
     let detail = '';
     if (s && stage === 'longrun') {
       detail = [`${s.evidence ?? '?'}/${s.confidence ?? '?'}`, s.log ? `log ${s.logDir}` : 'no log', s.user ? `user ${s.user}` : ''].filter(Boolean).join(', ');
-    } else if (s?.skipped) {
-      detail = 'skipped';
+    } else {
+      detail = [unloggedLongruns.has(name) ? 'longrun without log' : '', s?.skipped ? 'skipped' : ''].filter(Boolean).join(', ');
     }
     return { name, stage, detail };
   });

@@ -134,7 +134,8 @@ function fromOpenrc(service: Service, out: Candidate[], forking: Candidate[]): v
     const supervisor = v('supervisor');
     const background = TRUE_WORDS.has(v('command_background') ?? '');
     const fgArgs = v('command_args_foreground');
-    const argsText = fgArgs ?? v('command_args') ?? '';
+    // supervise-daemon.sh and s6.sh run `$command -- $command_args $command_args_foreground`: both parts.
+    const argsText = [v('command_args'), fgArgs].filter((a) => a !== undefined && a.trim() !== '').join(' ');
     const words = splitWords(argsText);
     const readiness: Readiness = { notCarried: [] };
     const notify = v('notify');
@@ -259,7 +260,9 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
   fromOpenrc(service, direct, forking);
   fromSystemd(service, direct, forking, oneshotUnits);
   fromSysv(service, direct, forking);
-  if (forking.length === 0 && service.run.daemon) {
+  // RunFacts.daemon is what the winning source already described; when a source gave a candidate above it
+  // is the same command (OpenRC: with its foreground arguments), so it is only a fallback.
+  if (forking.length === 0 && direct.every((c) => c.kind === 'user') && service.run.daemon) {
     forking.push({ kind: 'table', argv: service.run.daemon.argv, confidence: 'high', reasons: [`the source starts \`${service.run.daemon.argv[0]}\`, which daemonizes itself`], origin: service.run.daemon.origin, readiness: { notCarried: [] } });
   }
 

@@ -34,6 +34,8 @@ export interface LongrunPlan {
   definitions: S6Definition[];
   /** What the sources had that the longrun does not keep. */
   notCarried: string[];
+  /** Facts carried over in a way worth pointing out (a nice level, numeric ids), shown with the proposal. */
+  carried: string[];
   user?: string;
   logDir?: string;
 }
@@ -45,7 +47,7 @@ function openrcVar(service: Service, key: string): string | undefined {
   return undefined;
 }
 
-function ssdField(service: Service, key: 'chuid' | 'chdir' | 'umask' | 'group'): string | undefined {
+function ssdField(service: Service, key: 'chuid' | 'chdir' | 'umask' | 'group' | 'nicelevel'): string | undefined {
   for (const ev of service.sources) {
     if (ev.format !== 'sysv') continue;
     for (const c of ev.ssdStarts) if (c[key]) return c[key];
@@ -65,8 +67,60 @@ export function serviceAccount(service: Service, override?: string): { user?: st
 }
 
 const DECIMAL = /^\d+$/;
+/** GNU coreutils' nice on Debian; execline has no nice of its own, and the supervision tree's PATH is minimal. */
+export const NICE_PROGRAM = '/usr/bin/nice';
 
-/** Builds the definitions; `current` is the oneshot being replaced (its dependencies are kept). */
+/**
+ * The nice level the source starts the daemon with: start-stop-daemon `--nicelevel N` / `start_daemon -n N`,
+ * or `-N N` / `--nicelevel N` in OpenRC's `start_stop_daemon_args` / `supervise_daemon_args` (OpenRC has no
+ * variable of its own for it; supervise-daemon.sh falls back to start_stop_daemon_args).
+ */
+export function niceLevel(service: Service): { value: string; source: string } | undefined {
+  const ssd = ssdField(service, 'nicelevel');
+  if (ssd !== undefined) return { value: ssd, source: 'start-stop-daemon --nicelevel' };
+  for (const key of ['supervise_daemon_args', 'start_stop_daemon_args']) {
+    const words = openrcVar(service, key)?.trim().split(/\s+/) ?? [];
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      if (w.startsWith('--nicelevel=')) return { value: w.slice('--nicelevel='.length), source: `OpenRC ${key} --nicelevel` };
+      if ((w === '-N' || w === '--nicelevel') && words[i + 1] !== undefined) return { value: words[i + 1]!, source: `OpenRC ${key} ${w}` };
+    }
+  }
+  return undefined;
+}
+
+type AccountChain = { ok: true; chain: string[]; carried?: string } | { ok: false; code: string; reason: string };
+
+/**
+ * The words that drop privileges just before the daemon. s6-setuidgid and s6-envuidgid look an account up
+ * by name (a bare `1000` is "unknown user"), so numeric ids go to s6-applyuidgid, which takes them as
+ * they are. A numeric uid without a numeric gid has no honest translation: it is refused.
+ */
+function accountChain(account: { user?: string; group?: string }): AccountChain {
+  const { user, group } = account;
+  if (!user || user === 'root' || (user === '0' && !group)) return { ok: true, chain: [] };
+  if (DECIMAL.test(user)) {
+    if (group !== undefined && DECIMAL.test(group)) {
+      return { ok: true, chain: ['s6-applyuidgid', '-u', user, '-g', group, '-G', ''], carried: `numeric uid ${user} and gid ${group}: s6-applyuidgid -u ${user} -g ${group} (no lookup, no supplementary groups)` };
+    }
+    return {
+      ok: false, code: 'numeric-user',
+      reason: `the source runs it as numeric user ${user}${group ? ` with group ${group}` : ' and names no numeric group'}: s6-setuidgid looks ${user} up as a name and would fail at start; give --user NAME (an account name) or --user UID:GID (both numeric)`,
+    };
+  }
+  if (group !== undefined && DECIMAL.test(group)) {
+    // s6-envuidgid -g looks groups up by name too; s6-applyuidgid -g overrides the GID it exported.
+    return { ok: true, chain: ['s6-envuidgid', user, 's6-applyuidgid', '-U', '-g', group] };
+  }
+  // s6-setuidgid takes a name or numeric uid:gid, not user:group names: set the group explicitly.
+  if (group !== undefined) return { ok: true, chain: ['s6-envuidgid', user, 's6-envuidgid', '-g', group, 's6-applyuidgid', '-U'] };
+  return { ok: true, chain: ['s6-setuidgid', user] };
+}
+
+/**
+ * Builds the definitions; `current` is the first-conversion definition being replaced (a oneshot wrapper or
+ * an unlogged longrun); its dependencies are kept, everything else is rebuilt from the run facts.
+ */
 export function planLongrun(service: Service, fg: ForegroundProposal, current: S6Definition | undefined, tree: S6Tree, opts: UpgradeOptions): PlanResult {
   const name = service.name;
   const notCarried = [...fg.readiness.notCarried];
@@ -106,14 +160,26 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     if (v) notCarried.push(`OpenRC ${k}=${v}: output goes to the s6-log pipeline instead`);
   }
 
+  const carried: string[] = [];
   const account = serviceAccount(service, opts.user);
-  if (account.user && account.user !== 'root') {
-    if (account.group) {
-      // s6-setuidgid takes a name or numeric uid:gid, not user:group names: set the group explicitly.
-      spec.argv = ['s6-envuidgid', account.user, 's6-envuidgid', '-g', account.group, 's6-applyuidgid', '-U', ...spec.argv];
-    } else {
-      spec.user = account.user;
-    }
+  const uid = accountChain(account);
+  if (!uid.ok) return uid;
+  if (uid.carried) carried.push(uid.carried);
+  // nice runs while still root (a negative level needs it), right before privileges are dropped.
+  const nice = niceLevel(service);
+  let niceChain: string[] = [];
+  if (nice && /^[+-]?\d+$/.test(nice.value) && Number(nice.value) >= -20 && Number(nice.value) <= 19) {
+    niceChain = [NICE_PROGRAM, '-n', String(Number(nice.value))];
+    carried.push(`nice level ${Number(nice.value)} (${nice.source}): ${NICE_PROGRAM} -n ${Number(nice.value)} before the daemon`);
+  } else if (nice) {
+    notCarried.push(`nice level ${JSON.stringify(nice.value)} (${nice.source}): not a number from -20 to 19`);
+  }
+  if (niceChain.length === 0 && uid.chain[0] === 's6-setuidgid') spec.user = uid.chain[1]!;
+  else spec.argv = [...niceChain, ...uid.chain, ...spec.argv];
+  for (const ev of service.sources) {
+    if (ev.format !== 'sysv' || !ev.ssdStarts.some((c) => c.notifyAwait)) continue;
+    notCarried.push('start-stop-daemon --notify-await: the daemon signals readiness with sd_notify, which s6 does not read; the longrun counts as up once spawned');
+    break;
   }
   srv.files['run'] = { content: renderRunScript(spec), mode: 0o755 };
 
@@ -143,7 +209,7 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     if (tree.definitions.get('local-fs')?.type === 'bundle') log.dependencies = ['local-fs'];
     defs.push(log);
   }
-  const plan: LongrunPlan = { definitions: defs, notCarried };
+  const plan: LongrunPlan = { definitions: defs, notCarried, carried };
   if (account.user) plan.user = account.group ? `${account.user}:${account.group}` : account.user;
   if (opts.log) plan.logDir = logDir;
   return { ok: true, plan };

@@ -3,7 +3,7 @@
  * commands and the wizard load a workspace, call these, and write the result through the validator.
  */
 import type { Service } from '../model/service.js';
-import { chainCommands } from '../s6rc/emit-chain.js';
+import { emitTree } from '../s6rc/emit.js';
 import { definition, type S6Definition, type S6Tree } from '../s6rc/tree.js';
 import { stageOf, type MigrationState, type SavedModel, type ServiceState } from '../state/state.js';
 import { inferForeground, type ForegroundProposal, type ForegroundRefusal } from './foreground.js';
@@ -36,20 +36,35 @@ export function findService(ws: Workspace, name: string): Service | undefined {
   return ws.model.services.find((s) => s.name === name);
 }
 
+/**
+ * What the first conversion made of a service that can be upgraded: a oneshot wrapper, or a plain longrun
+ * (a systemd unit of a foreground type) that is not part of a pipeline yet.
+ */
+export function firstConversionKind(def: S6Definition | undefined): 'oneshot' | 'longrun' | undefined {
+  if (def?.type === 'oneshot') return 'oneshot';
+  if (def?.type === 'longrun' && !['producer-for', 'consumer-for', 'pipeline-name'].some((f) => f in def.files)) return 'longrun';
+  return undefined;
+}
+
 /** Services still running as their first-conversion definition, in name order. */
 export function pendingServices(ws: Workspace): string[] {
   return ws.model.services
     .map((s) => s.name)
-    .filter((n) => stageOf(ws.state, n) === 'wrapper' && ws.tree.definitions.get(n)?.type === 'oneshot')
+    .filter((n) => stageOf(ws.state, n) === 'wrapper' && firstConversionKind(ws.tree.definitions.get(n)) !== undefined)
     .sort();
 }
 
-/** Services the migration covers: those the tree holds as oneshots, plus those already upgraded. */
+/** Services the migration covers: those still as the first conversion made them, plus those upgraded. */
 export function trackedServices(ws: Workspace): string[] {
   return ws.model.services
     .map((s) => s.name)
-    .filter((n) => stageOf(ws.state, n) === 'longrun' || ws.tree.definitions.get(n)?.type === 'oneshot')
+    .filter((n) => stageOf(ws.state, n) === 'longrun' || firstConversionKind(ws.tree.definitions.get(n)) !== undefined)
     .sort();
+}
+
+/** Pending services the first conversion already made longruns (shown as such by `status`). */
+export function unloggedLongruns(ws: Workspace): Set<string> {
+  return new Set(pendingServices(ws).filter((n) => firstConversionKind(ws.tree.definitions.get(n)) === 'longrun'));
 }
 
 export function propose(ws: Workspace, name: string, request: UpgradeRequest): ProposalResult {
@@ -57,8 +72,9 @@ export function propose(ws: Workspace, name: string, request: UpgradeRequest): P
   if (!service) return { ok: false, code: 'unknown-service', reason: `no service named ${name} in model.json` };
   if (stageOf(ws.state, name) === 'longrun') return { ok: false, code: 'already-upgraded', reason: `${name} is already a supervised longrun`, service };
   const current = ws.tree.definitions.get(name);
-  if (!current || current.type !== 'oneshot') {
-    return { ok: false, code: 'not-a-oneshot', reason: `${name} is not a oneshot in the tree (${current ? current.type : 'absent'})`, service };
+  if (!current || !firstConversionKind(current)) {
+    const what = !current ? 'absent' : current.type === 'longrun' ? 'a longrun already in a pipeline' : `a ${current.type}`;
+    return { ok: false, code: 'not-upgradable', reason: `${name} is neither a oneshot wrapper nor a plain longrun in the tree (${what})`, service };
   }
   const fgOpts = request.command ? { command: request.command } : {};
   const fg = inferForeground(service, fgOpts);
@@ -77,7 +93,7 @@ export function accept(ws: Workspace, p: Proposal): Workspace {
     command: p.fg.argv,
     evidence: p.fg.evidence,
     confidence: p.fg.confidence,
-    former: { dependencies: [...p.current.dependencies], files: p.current.files },
+    former: { type: p.current.type === 'longrun' ? 'longrun' : 'oneshot', dependencies: [...p.current.dependencies], files: p.current.files },
   };
   if (p.plan.user) record.user = p.plan.user;
   if (p.plan.logDir) record.logDir = p.plan.logDir;
@@ -110,8 +126,9 @@ export function upgrade(ws: Workspace, name: string, request: UpgradeRequest, ye
 export type DowngradeResult = { ok: true; ws: Workspace; restored: S6Definition; reemitted: boolean } | { ok: false; code: string; reason: string };
 
 /**
- * Back to the oneshot wrapper. The definition the upgrade replaced is restored as it was when state.json
- * kept it; otherwise it is re-emitted from model.json's wrapper with the emitter's own chaining.
+ * Back to what the first conversion made (the oneshot wrapper, or the unlogged longrun of a systemd unit).
+ * The definition the upgrade replaced is restored byte for byte when state.json kept it; otherwise it is
+ * re-emitted from model.json's wrapper by the emitter itself.
  */
 export function downgrade(ws: Workspace, name: string): DowngradeResult {
   const record = ws.state.services[name];
@@ -121,16 +138,18 @@ export function downgrade(ws: Workspace, name: string): DowngradeResult {
   let restored: S6Definition;
   let reemitted = false;
   if (record.former) {
-    restored = definition(name, 'oneshot');
+    restored = definition(name, record.former.type ?? 'oneshot');
     restored.dependencies = [...record.former.dependencies];
     restored.files = { ...record.former.files };
   } else {
-    const w = findService(ws, name)?.wrapper;
-    if (!w || w.kind !== 'oneshot' || w.up.length === 0) return { ok: false, code: 'no-wrapper', reason: `model.json has no oneshot wrapper for ${name}` };
-    restored = definition(name, 'oneshot');
+    const service = findService(ws, name);
+    const emitted = service?.wrapper ? emitTree([service], { facilityMembers: {} }).tree.definitions.get(name) : undefined;
+    if (!emitted || (emitted.type === 'oneshot' && service?.wrapper?.kind === 'oneshot' && service.wrapper.up.length === 0)) {
+      return { ok: false, code: 'no-wrapper', reason: `model.json has no first-conversion definition for ${name}` };
+    }
+    restored = emitted;
+    // The emitter alone knows no other service: keep the edges the upgraded longrun had.
     restored.dependencies = [...(srv?.dependencies ?? [])];
-    restored.files['up'] = { content: chainCommands(w.up) + '\n' };
-    if (w.down.length > 0) restored.files['down'] = { content: chainCommands(w.down) + '\n' };
     reemitted = true;
   }
   const defs = new Map(ws.tree.definitions);

@@ -1,5 +1,6 @@
 /**
- * The interactive upgrade: walks the services still running as oneshot wrappers, most confident first,
+ * The interactive upgrade: walks the services still as the first conversion made them (oneshot wrappers and
+ * unlogged systemd longruns), most confident first,
  * shows the evidence, the proposed files and a diff, and lets the user accept, edit the command, user or
  * log directory, skip or quit. Every answer is saved at once (through the validator), so quitting at any
  * point and starting again resumes where it stopped. The prompts sit behind `WizardIO` so tests can drive
@@ -62,7 +63,7 @@ function baseRequest(name: string, opts: WizardOptions): UpgradeRequest {
 export function describeProposal(r: ProposalResult, name: string): string {
   const out: string[] = [`== ${name}`];
   if (!r.ok) {
-    out.push(`No foreground command found: ${r.reason}`);
+    out.push(r.fg ? `No foreground command found: ${r.reason}` : `Cannot upgrade as proposed: ${r.reason}`);
     return out.join('\n') + '\n';
   }
   const p = r.proposal;
@@ -72,7 +73,9 @@ export function describeProposal(r: ProposalResult, name: string): string {
   out.push(`Log:        ${p.plan.logDir ?? 'none (no log pipeline)'}`);
   for (const reason of p.fg.reasons) out.push(`  because ${reason}`);
   for (const c of p.fg.conflicts) out.push(`  conflict: ${c}`);
+  for (const c of p.plan.carried) out.push(`  carried over: ${c}`);
   for (const n of p.plan.notCarried) out.push(`  not carried over: ${n}`);
+  if (p.current.type === 'longrun') out.push('  (first converted as a longrun without a log; it becomes a logged pipeline with the same run facts)');
   out.push('', unifiedDiff([p.current], p.plan.definitions).trimEnd());
   return out.join('\n') + '\n';
 }

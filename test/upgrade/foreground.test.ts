@@ -8,12 +8,23 @@ function ok(r: ReturnType<typeof inferForeground>): ForegroundProposal {
 }
 
 describe('foreground inference: OpenRC', () => {
-  it('supervise-daemon with command_args_foreground runs the command as given', () => {
-    const s = service('agetty.tty1', [openrc('agetty.tty1', { supervisor: 'supervise-daemon', command: '/sbin/agetty', command_args: '--daemonize-never-used', command_args_foreground: "-8 'tty 1' 38400 linux" })]);
+  it('supervise-daemon runs command + command_args + command_args_foreground (supervise-daemon.sh, s6.sh)', () => {
+    const s = service('agetty.tty1', [openrc('agetty.tty1', { supervisor: 'supervise-daemon', command: '/sbin/agetty', command_args: '--noclear', command_args_foreground: "-8 'tty 1' 38400 linux" })]);
     const r = ok(inferForeground(s));
-    expect(r.argv).toEqual(['/sbin/agetty', '-8', 'tty 1', '38400', 'linux']);
+    expect(r.argv).toEqual(['/sbin/agetty', '--noclear', '-8', 'tty 1', '38400', 'linux']);
     expect(r.evidence).toBe('openrc');
     expect(r.confidence).toBe('high');
+  });
+
+  it('command_args is kept with command_args_foreground, and RunFacts.daemon (same argv) adds nothing twice', () => {
+    const o = { file: '/etc/init.d/sshd', line: 2 };
+    const s = service('sshd', [openrc('sshd', { command: '/usr/sbin/sshd', command_args: '-f /etc/ssh/alt_config', command_args_foreground: '-D' })], {
+      run: { env: {}, envFiles: [], daemon: { argv: ['/usr/sbin/sshd', '-f', '/etc/ssh/alt_config', '-D'], origin: o } },
+    });
+    const r = ok(inferForeground(s));
+    expect(r.argv).toEqual(['/usr/sbin/sshd', '-f', '/etc/ssh/alt_config', '-D']);
+    expect(r.evidence).toBe('openrc');
+    expect(r.conflicts).toEqual([]);
   });
 
   it('command_background=yes means the command itself stays in the foreground', () => {

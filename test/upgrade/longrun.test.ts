@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { definition, newTree, type S6Tree } from '../../src/s6rc/tree.js';
 import { emptyState, renderState } from '../../src/state/state.js';
-import { downgrade, upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
+import { downgrade, pendingServices, trackedServices, unloggedLongruns, upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
 import { loggerRunScript } from '../../src/upgrade/longrun.js';
 import { service, ssd, sysv, unit } from './build.js';
 import type { Service } from '../../src/model/service.js';
@@ -159,5 +159,70 @@ describe('logger run script', () => {
     const withUser = loggerRunScript('/var/log/foo', 'log');
     expect(withUser).toContain('if { "/bin/chown" "log" "/var/log/foo" }');
     expect(withUser).toContain('"s6-setuidgid" "log"');
+  });
+});
+
+describe('upgrading a longrun the first conversion made (systemd Type=simple)', () => {
+  function longrunWs(): Workspace {
+    const o = { file: '/lib/systemd/system/web.service', line: 5 };
+    const s = service('web', [unit('web', 'simple', ['/usr/bin/webd', '-f'])], {
+      wrapper: { kind: 'longrun', run: ['/usr/bin/webd', '-f'] },
+      run: { env: { LANG: { value: 'C', origin: o } }, envFiles: [], user: { name: 'www', origin: o }, stopSignal: { name: 'INT', origin: o }, timeoutStop: { ms: 15000, origin: o } },
+    });
+    const t = baseTree();
+    const web = definition('web', 'longrun');
+    web.dependencies = ['network'];
+    web.files['run'] = { content: '#!/usr/bin/execlineb -P\n"s6-envdir" "./env"\n"s6-setuidgid" "www"\n"/usr/bin/webd" "-f"\n', mode: 0o755 };
+    web.files['env/LANG'] = { content: 'C\n' };
+    web.files['down-signal'] = { content: 'INT\n' };
+    web.files['timeout-down'] = { content: '15000\n' };
+    t.definitions.set('web', web);
+    return { tree: t, model: { version: 1, services: [fooService(), s], host: { facilityMembers: {} } }, state: emptyState() };
+  }
+
+  it('is pending and tracked next to the oneshots', () => {
+    const w = longrunWs();
+    expect(pendingServices(w)).toEqual(['foo', 'web']);
+    expect(trackedServices(w)).toEqual(['foo', 'web']);
+    expect([...unloggedLongruns(w)]).toEqual(['web']);
+  });
+
+  it('becomes web-srv + web-log with pipeline-name web, its run facts carried over', () => {
+    const r = upgrade(longrunWs(), 'web', { log: true }, false);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.proposal.fg).toMatchObject({ evidence: 'systemd', confidence: 'high' });
+    const srv = r.ws.tree.definitions.get('web-srv')!;
+    expect(srv.dependencies).toEqual(['network']);
+    expect(srv.files['run']!.content).toBe('#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"s6-envdir" "./env"\n"s6-setuidgid" "www"\n"/usr/bin/webd" "-f"\n');
+    expect(srv.files['env/LANG']!.content).toBe('C\n');
+    expect(srv.files['down-signal']!.content).toBe('INT\n');
+    expect(srv.files['timeout-kill']!.content).toBe('15000\n');
+    expect(r.ws.tree.definitions.get('web-log')!.files['pipeline-name']!.content).toBe('web\n');
+    expect(r.ws.tree.definitions.has('web')).toBe(false);
+    expect(r.ws.state.services['web']!.former!.type).toBe('longrun');
+    expect(pendingServices(r.ws)).toEqual(['foo']);
+  });
+
+  it('downgrade restores the longrun exactly, from state or re-emitted from model.json', () => {
+    const before = longrunWs();
+    const up = upgrade(before, 'web', { log: true }, false);
+    if (!up.ok) throw new Error(up.reason);
+    const down = downgrade(up.ws, 'web');
+    if (!down.ok) throw new Error(down.reason);
+    expect(down.ws.tree.definitions.get('web')).toEqual(before.tree.definitions.get('web'));
+    expect([...down.ws.tree.definitions.keys()]).toEqual([...before.tree.definitions.keys()].sort());
+    delete up.ws.state.services['web']!.former;
+    const again = downgrade(up.ws, 'web');
+    if (!again.ok) throw new Error(again.reason);
+    expect(again.reemitted).toBe(true);
+    expect(again.restored).toEqual(before.tree.definitions.get('web'));
+  });
+
+  it('a longrun that is already part of a pipeline is not offered', () => {
+    const w = longrunWs();
+    w.tree.definitions.get('web')!.files['producer-for'] = { content: 'web-log\n' };
+    expect(pendingServices(w)).toEqual(['foo']);
+    const r = upgrade(w, 'web', { log: true }, false);
+    expect(r.ok ? 'ok' : r.code).toBe('not-upgradable');
   });
 });

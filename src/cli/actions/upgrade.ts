@@ -27,7 +27,7 @@ export function runUpgrade(names: string[], opts: Opts): number {
     }
     const words = splitWords(opts.command);
     if (!words || words.length === 0) {
-      process.stderr.write('s6migrate upgrade: --command must be a plain command line (no operators, globs or variables)\n');
+      process.stderr.write('s6migrate upgrade: --command must be a plain command line (words only: no operators, redirections or globs)\n');
       return EXIT_USAGE;
     }
     command = words;
@@ -43,7 +43,7 @@ export function runUpgrade(names: string[], opts: Opts): number {
   }
   let ws = loaded.ws;
   const diagnostics: Diagnostic[] = [];
-  const results: { name: string; upgraded: boolean; command?: string[]; evidence?: string; confidence?: string; code?: string; reason?: string; notCarried?: string[] }[] = [];
+  const results: { name: string; upgraded: boolean; command?: string[]; evidence?: string; confidence?: string; code?: string; reason?: string; carried?: string[]; notCarried?: string[] }[] = [];
   for (const name of [...new Set(names)]) {
     const request: UpgradeRequest = { log: opts.log, logDir: `${(opts.logDir ?? '/var/log/s6migrate').replace(/\/+$/, '')}/${name}` };
     if (command) request.command = command;
@@ -58,9 +58,10 @@ export function runUpgrade(names: string[], opts: Opts): number {
     }
     ws = r.ws;
     const p = r.proposal;
+    for (const c of p.plan.carried) diagnostics.push(diag('note', 'upgrade-carried', file, undefined, `${name}: carried over: ${c}`, name));
     for (const n of p.plan.notCarried) diagnostics.push(diag('note', 'upgrade-not-carried', file, undefined, `${name}: not carried over: ${n}`, name));
     for (const c of p.fg.conflicts) diagnostics.push(diag('warning', 'upgrade-conflict', file, undefined, `${name}: ${c}`, name));
-    results.push({ name, upgraded: true, command: p.fg.argv, evidence: p.fg.evidence, confidence: p.fg.confidence, notCarried: p.plan.notCarried });
+    results.push({ name, upgraded: true, command: p.fg.argv, evidence: p.fg.evidence, confidence: p.fg.confidence, carried: p.plan.carried, notCarried: p.plan.notCarried });
   }
   if (results.some((r) => r.upgraded)) {
     const saved = saveWorkspace(opts.in, ws, loaded.stateFiles);

@@ -6,9 +6,17 @@ import { printDiagnostics } from '../report.js';
 export function register(program: Command): void {
   program
     .command('downgrade')
-    .description('Turn upgraded longruns back into their oneshot wrappers')
-    .argument('<name...>', 'services to downgrade')
-    .requiredOption('--in <dir>', 's6-rc source directory written by convert')
+    .description('Undo `upgrade`: put back what `convert` made of each service (its oneshot wrapper, or the unlogged longrun of a systemd unit)')
+    .argument('<name...>', 'upgraded services to turn back (see `s6migrate status`)')
+    .requiredOption('--in <dir>', 'the s6-rc source directory written by `s6migrate convert`; changed in place, and only if the result passes the validator')
+    .addHelpText('after', `
+NAME-srv and NAME-log (or the single longrun of --no-log) are removed and NAME is restored byte for byte
+as .s6migrate/state.json kept it (re-emitted from model.json if state.json has no copy); dependencies and
+bundles that name NAME keep working. The service leaves state.json, so the wizard offers it again. Log
+directories on the system are not touched.
+
+Exit codes: 0 every service turned back, 1 some service was not upgraded or the result failed validation,
+2 usage error.`)
     .action(async (names: string[], opts: { in: string }) => {
       const { downgrade } = await import('../../upgrade/upgrade.js');
       const { loadWorkspace, saveWorkspace } = await import('../../upgrade/workspace.js');
