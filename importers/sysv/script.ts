@@ -35,8 +35,9 @@ export function importScript(file: string, root: string, rc: RcLinkIndex): { ser
   const diagnostics: Diagnostic[] = [];
   const skip = NOT_SERVICES.find((s) => s.test(name));
   if (skip) return { diagnostics: [diag('note', 'sysv-not-a-service', file, undefined, `skipped: ${skip.why}`)] };
-  const read = readSourceFile(file);
+  const read = readSourceFile(file, { latin1Fallback: true });
   if (!read.ok) return { diagnostics: [read.diagnostic] };
+  if (read.warning) diagnostics.push(read.warning);
   const text = read.text.replace(/\r\n/g, '\n');
   const firstLine = text.split('\n', 1)[0] ?? '';
   const shebang = firstLine.startsWith('#!') ? firstLine.slice(2).trim() : undefined;

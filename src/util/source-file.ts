@@ -9,11 +9,19 @@ import { diag, type Diagnostic } from '../model/diagnostic.js';
 /** Init scripts and units are small; anything larger is not a service definition. */
 export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 
-export type SourceRead = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
+export type SourceRead = { ok: true; text: string; warning?: Diagnostic } | { ok: false; diagnostic: Diagnostic };
+
+export interface ReadOptions {
+  /**
+   * Old init scripts are sometimes Latin-1 (an umlaut in a comment). Read such a file byte for char and
+   * warn, instead of refusing it and losing the service. Only for scripts, whose words are ASCII in practice.
+   */
+  latin1Fallback?: boolean;
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function readSourceFile(path: string): SourceRead {
+export function readSourceFile(path: string, opts: ReadOptions = {}): SourceRead {
   let fd: number;
   try {
     // O_RDONLY: a reader never gets a handle that could change the source.
@@ -40,6 +48,15 @@ export function readSourceFile(path: string): SourceRead {
     try {
       return { ok: true, text: utf8.decode(bytes) };
     } catch {
+      if (opts.latin1Fallback) {
+        const line = firstInvalidUtf8Line(bytes);
+        return {
+          ok: true,
+          text: bytes.toString('latin1'),
+          warning: diag('warning', 'not-utf8', path, line,
+            'not valid UTF-8 text: read as Latin-1; a non-ASCII byte in a command word would be written as UTF-8, so check this line'),
+        };
+      }
       // Guessing an encoding could change a path or argument byte; refuse the file, say so, go on.
       return fail(path, 'not-utf8', 'file is not valid UTF-8 text');
     }
@@ -47,6 +64,24 @@ export function readSourceFile(path: string): SourceRead {
     return fail(path, 'unreadable-file', `cannot read: ${errText(e)}`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** 1-based line of the first byte sequence that is not UTF-8. */
+function firstInvalidUtf8Line(bytes: Buffer): number {
+  let start = 0;
+  let line = 1;
+  for (;;) {
+    const nl = bytes.indexOf(10, start);
+    const end = nl === -1 ? bytes.length : nl;
+    try {
+      utf8.decode(bytes.subarray(start, end));
+    } catch {
+      return line;
+    }
+    if (nl === -1) return line;
+    start = nl + 1;
+    line++;
   }
 }
 

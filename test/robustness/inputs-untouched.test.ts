@@ -62,7 +62,8 @@ function makeHostileRoot(root: string): void {
     'etc/init.d/dirscript/README': 'a directory where a script would be\n',
     'etc/init.d/binary': Buffer.concat([Buffer.from('#!/bin/sh\necho '), Buffer.from([0, 1, 2, 0xff, 0]), Buffer.from('\n')]),
     'etc/init.d/huge': '#!/bin/sh\n' + '# padding padding padding padding padding padding padding padding\n'.repeat(80_000),
-    'etc/init.d/latin1': Buffer.from('#!/bin/sh\n# Caf\xe9 daemon\nDAEMON=/usr/sbin/caf\xe9\n', 'latin1'),
+    // A Latin-1 init script is read (with a warning), so give it a header: the warning is then its only diagnostic.
+    'etc/init.d/latin1': Buffer.from('#!/bin/sh\n### BEGIN INIT INFO\n# Provides: latin1\n# Default-Start: 2\n### END INIT INFO\n# Caf\xe9 daemon\nDAEMON=/usr/sbin/caf\xe9\n', 'latin1'),
     'lib/systemd/system/binary.service': Buffer.concat([Buffer.from('[Service]\nExecStart=/bin/x'), Buffer.from([0]), Buffer.from('\n')]),
     'lib/systemd/system/latin1.service': Buffer.from('[Unit]\nDescription=Caf\xe9\n[Service]\nExecStart=/bin/caf\xe9\n', 'latin1'),
     'lib/systemd/system/uloop1.service': { link: 'uloop2.service' },
