@@ -8,6 +8,7 @@
  */
 import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
 import type { HostFacts, Service } from '../model/service.js';
+import { accountChain } from './account.js';
 import { chainCommands } from './emit-chain.js';
 import { envDirFiles } from './emit-env.js';
 import { execlineLine, UnsafeArgvError } from './execline.js';
@@ -45,11 +46,12 @@ function runSpec(s: Service, argv: string[], notes: Diagnostic[]): { spec: RunSc
   if (r.umask) spec.umask = r.umask.value;
   if (r.limits && Object.keys(r.limits.value).length > 0) spec.limits = r.limits.value;
   if (r.user) {
-    spec.user = r.user.name;
-    if (r.group && r.group.name !== r.user.name) {
-      notes.push(diag('note', 'group-not-applied', r.group.origin.file, r.group.origin.line,
-        `${s.name}: group ${r.group.name} is not applied: s6-setuidgid takes one account and uses ${r.user.name}'s own groups`, s.name));
-    }
+    // Same privilege drop as the upgrade: names through s6-setuidgid/s6-envuidgid, numeric ids through
+    // s6-applyuidgid. One that cannot be written faithfully refuses the service rather than run it as root.
+    const account = accountChain({ user: r.user.name, ...(r.group ? { group: r.group.name } : {}) });
+    if (!account.ok) throw new UnsafeArgvError(account.reason);
+    if (account.chain[0] === 's6-setuidgid') spec.user = account.chain[1]!;
+    else spec.argv = [...account.chain, ...argv];
   } else if (r.group) {
     notes.push(diag('note', 'group-not-applied', r.group.origin.file, r.group.origin.line,
       `${s.name}: group ${r.group.name} without a user is not applied: the daemon runs as root`, s.name));

@@ -8,6 +8,7 @@
  * stopsig -> down-signal, notify=fd:N -> notification-fd, timeout_ready/timeout_down/timeout_kill (ms).
  */
 import type { Service } from '../model/service.js';
+import { accountChain } from '../s6rc/account.js';
 import { renderRunScript, type RunScriptSpec } from '../s6rc/run-script.js';
 import { EXECLINE_SHEBANG, execlineLine } from '../s6rc/execline.js';
 import { definition, type S6Definition, type S6Tree } from '../s6rc/tree.js';
@@ -87,34 +88,6 @@ export function niceLevel(service: Service): { value: string; source: string } |
     }
   }
   return undefined;
-}
-
-type AccountChain = { ok: true; chain: string[]; carried?: string } | { ok: false; code: string; reason: string };
-
-/**
- * The words that drop privileges just before the daemon. s6-setuidgid and s6-envuidgid look an account up
- * by name (a bare `1000` is "unknown user"), so numeric ids go to s6-applyuidgid, which takes them as
- * they are. A numeric uid without a numeric gid has no honest translation: it is refused.
- */
-function accountChain(account: { user?: string; group?: string }): AccountChain {
-  const { user, group } = account;
-  if (!user || user === 'root' || (user === '0' && !group)) return { ok: true, chain: [] };
-  if (DECIMAL.test(user)) {
-    if (group !== undefined && DECIMAL.test(group)) {
-      return { ok: true, chain: ['s6-applyuidgid', '-u', user, '-g', group, '-G', ''], carried: `numeric uid ${user} and gid ${group}: s6-applyuidgid -u ${user} -g ${group} (no lookup, no supplementary groups)` };
-    }
-    return {
-      ok: false, code: 'numeric-user',
-      reason: `the source runs it as numeric user ${user}${group ? ` with group ${group}` : ' and names no numeric group'}: s6-setuidgid looks ${user} up as a name and would fail at start; give --user NAME (an account name) or --user UID:GID (both numeric)`,
-    };
-  }
-  if (group !== undefined && DECIMAL.test(group)) {
-    // s6-envuidgid -g looks groups up by name too; s6-applyuidgid -g overrides the GID it exported.
-    return { ok: true, chain: ['s6-envuidgid', user, 's6-applyuidgid', '-U', '-g', group] };
-  }
-  // s6-setuidgid takes a name or numeric uid:gid, not user:group names: set the group explicitly.
-  if (group !== undefined) return { ok: true, chain: ['s6-envuidgid', user, 's6-envuidgid', '-g', group, 's6-applyuidgid', '-U'] };
-  return { ok: true, chain: ['s6-setuidgid', user] };
 }
 
 /**

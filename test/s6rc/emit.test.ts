@@ -80,8 +80,8 @@ describe('emitTree', () => {
       '"cd" "/srv/web"',
       '"umask" "027"',
       '"s6-softlimit" "-o" "4096"',
-      '"s6-setuidgid" "www-data"',
-      '"/usr/bin/web" "--port" "8080" "a b"',
+      // User= and Group= both apply: s6-setuidgid would take www-data's own group instead.
+      '"s6-envuidgid" "www-data" "s6-envuidgid" "-g" "web" "s6-applyuidgid" "-U" "/usr/bin/web" "--port" "8080" "a b"',
       '',
     ].join('\n'));
     expect(def.files['env/LANG']!.content).toBe('C.UTF-8\n');
@@ -93,7 +93,22 @@ describe('emitTree', () => {
     const refused = diagnostics.filter((d) => d.code === 'env-refused');
     expect(refused.map((d) => d.line)).toEqual([4, 5]);
     expect(refused[0]!.message).toContain('unsets');
-    expect(diagnostics.find((d) => d.code === 'group-not-applied')!.message).toContain('web');
+    expect(diagnostics.find((d) => d.code === 'group-not-applied')).toBeUndefined();
+  });
+
+  it('numeric users: uid with gid through s6-applyuidgid; a bare uid refuses the service instead of running it as root', () => {
+    const numeric = (name: string, group?: string) => {
+      const s = webUnit();
+      s.name = name;
+      s.run.user = { name: '1000', origin: { file: 'u', line: 1 } };
+      if (group) s.run.group = { name: group, origin: { file: 'u', line: 2 } };
+      else delete s.run.group;
+      return s;
+    };
+    const { tree, diagnostics } = emitTree([numeric('both', '1000'), numeric('bare')], host());
+    expect(tree.definitions.get('both')!.files['run']!.content).toContain('"s6-applyuidgid" "-u" "1000" "-g" "1000" "-G" ""');
+    expect(tree.definitions.has('bare')).toBe(false);
+    expect(diagnostics.find((d) => d.service === 'bare')!.message).toContain('numeric user 1000');
   });
 
   it('every text file ends with LF', () => {
