@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# npm packages, exactly as locked.
+# npm packages, at the locked versions. `npm install`, not `npm ci`: npm 11 with this machine's
+# omit-lockfile-registry-resolved setting writes locks that `npm ci` then calls out of sync.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 # Debian's s6 and execline: the tests run generated services under the real tools.
