@@ -23,7 +23,11 @@ fi
 # Real distribution files for the corpus tests (cached; re-running is cheap).
 corpus=${S6M_CORPUS:-$PWD/.cache/corpus}
 if [ -d ../shared/corpus ] && [ ! -f "$corpus/.complete" ]; then
-  bash ../shared/corpus/fetch-corpus.sh "$corpus" && touch "$corpus/.complete"
+  # Absolute path: the script finds its package list beside itself after changing directory.
+  fetch="$(cd ../shared/corpus && pwd)/fetch-corpus.sh"
+  bash "$fetch" "$corpus"
+  # Mark it complete only when packages really arrived, so a failed download is retried next time.
+  if [ -n "$(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name .debs | head -1)" ]; then touch "$corpus/.complete"; fi
 fi
 export S6M_CORPUS="$corpus"
 

@@ -5,7 +5,7 @@
  * run leaves either the old or the new tree whole, and a tree failing the validator is never left behind.
  * Bytes are deterministic: definitions and files in byte order, fixed modes, no timestamps in content.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkTree } from '../check/index.js';
 import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
@@ -16,8 +16,11 @@ export interface WriteOptions {
   /** Replace an existing non-empty output (only one that looks like an s6-rc source directory). */
   force: boolean;
   /** Tool state: file name -> content, written under `STATE_DIR` (`model.json`, `state.json`). */
-  state?: Record<string, string>;
+  state?: Record<string, StateContent>;
 }
+
+/** A state file's bytes: a string, or pieces produced while writing (a large model is never one string). */
+export type StateContent = string | { chunks: () => Iterable<string> };
 
 export interface WriteResult {
   ok: boolean;
@@ -47,7 +50,7 @@ function safeRelPath(path: string): boolean {
 }
 
 /** Reasons the tree cannot be laid out as files at all; checked before anything is written. */
-function layoutProblems(tree: S6Tree, state: Record<string, string>, out: string): Diagnostic[] {
+function layoutProblems(tree: S6Tree, state: Record<string, StateContent>, out: string): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const bad = (what: string) => problems.push(diag('error', 'tree-unwritable', out, undefined, what));
   for (const def of tree.definitions.values()) {
@@ -103,8 +106,19 @@ class ExactWriter {
     chmodSync(path, mode); // the umask (or a default ACL) must not change the bytes we promise
   }
 
-  file(path: string, content: string, mode: number): void {
-    writeFileSync(path, content, { mode });
+  file(path: string, content: StateContent, mode: number): void {
+    if (typeof content === 'string') writeFileSync(path, content, { mode });
+    else {
+      const fd = openSync(path, 'w', mode);
+      try {
+        for (const piece of content.chunks()) {
+          const bytes = Buffer.from(piece);
+          for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
     this.fix(path, mode, 'file');
   }
 
@@ -161,7 +175,7 @@ function writeDefinition(w: ExactWriter, base: string, def: S6Definition): void 
 }
 
 /** The tree and state files into `dir` (which exists and is empty). */
-export function writeTreeInto(dir: string, tree: S6Tree, state: Record<string, string>): void {
+export function writeTreeInto(dir: string, tree: S6Tree, state: Record<string, StateContent>): void {
   const w = new ExactWriter();
   w.dir(dir);
   for (const name of [...tree.definitions.keys()].sort(cmp)) writeDefinition(w, join(dir, name), tree.definitions.get(name)!);
@@ -217,6 +231,8 @@ function leftovers(parent: string, name: string): Diagnostic[] {
   } catch {
     return [];
   }
+  // A `.del-` directory is a superseded tree whose deletion was cut short: ours, and never needed again.
+  for (const n of entries.filter((e) => e.startsWith(`.${name}.del-`))) rmSync(join(parent, n), { recursive: true, force: true });
   return entries
     .filter((n) => n.startsWith(`.${name}.tmp-`) || n.startsWith(`.${name}.old-`))
     .sort(cmp)
@@ -308,7 +324,11 @@ export function writeTreeAtomic(tree: S6Tree, outDir: string, opts: WriteOptions
         rmSync(old, { recursive: true, force: true });
         throw e;
       }
-      rmSync(old, { recursive: true, force: true });
+      // Superseded: rename before deleting, so an `.old-` directory only ever holds a whole tree (the
+      // one recovery may put back) and a deletion cut short leaves a `.del-` one, which is only garbage.
+      const doomed = old.replace(`.${name}.old-`, `.${name}.del-`);
+      renameSync(old, doomed);
+      rmSync(doomed, { recursive: true, force: true });
     } else {
       // rename(2) replaces an empty directory atomically.
       renameSync(tmp, out);

@@ -8,7 +8,7 @@
  * before its Nth file-system change (crash-harness.mjs), sweeping every rename and a spread of writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -142,17 +142,21 @@ describe('convert killed half way', () => {
     console.log(`timer kills: full run ${fullRunMs} ms; kills:\n${seen.join('\n')}\nleft beside OUT after the final run: ${readdirSync(work).filter((n) => n.startsWith('.')).join(' ') || 'nothing'}`);
   }, 600_000);
 
-  it('killed just before any file-system change (every rename, a spread of writes): OUT is previous or new', () => {
+  it('killed just before any file-system change (every rename, a spread of writes): OUT is previous or new', async () => {
     const out = join(work, 'out');
     let current: 'a' | 'b' = digest(out) === refs.a ? 'a' : 'b';
     expect(digest(out)).toBe(refs[current]);
+    // Asynchronous, so the test worker's event loop keeps answering the runner during the long sweep.
     const harness = (root: string, env: Record<string, string>) =>
-      spawnSync(process.execPath, [HARNESS, cli.bin, 'convert', '--root', root, '--out', out, '--force'], { stdio: 'ignore', env: { ...process.env, ...env }, timeout: 300_000 });
+      new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((done) => {
+        const child = spawn(process.execPath, [HARNESS, cli.bin, 'convert', '--root', root, '--out', out, '--force'], { stdio: 'ignore', env: { ...process.env, ...env }, timeout: 300_000 });
+        child.on('close', (status, signal) => done({ status, signal }));
+      });
 
     // One full run with the calls logged: which changes a replacing convert makes, in order.
     const logFile = join(work, 'calls.log');
     let next: 'a' | 'b' = current === 'a' ? 'b' : 'a';
-    const full = harness(roots[next], { S6M_CALL_LOG: logFile });
+    const full = await harness(roots[next], { S6M_CALL_LOG: logFile });
     expect(full.status).toBe(0);
     expect(digest(out)).toBe(refs[next]);
     current = next;
@@ -167,7 +171,7 @@ describe('convert killed half way', () => {
     const seen: string[] = [];
     for (const k of points) {
       next = current === 'a' ? 'b' : 'a';
-      const r = harness(roots[next], { S6M_KILL_AT: String(k) });
+      const r = await harness(roots[next], { S6M_KILL_AT: String(k) });
       const d = digest(out);
       let state = d === refs[current] ? 'previous' : d === refs[next] ? 'new' : d === undefined ? 'MISSING' : 'MIXED';
       if (state === 'MISSING') {
