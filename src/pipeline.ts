@@ -76,24 +76,67 @@ export function convertHost(opts: ConvertOptions): ConvertResult {
 
 /** The scanned tree and its model into `out` (atomically, validated first). */
 export function writeConversion(scan: ScanResult, out: string, force: boolean): ConvertResult {
-  const write = writeTreeAtomic(scan.tree, out, { force, state: { [MODEL_FILE]: renderModel(scan.services, scan.host) } });
+  const write = writeTreeAtomic(scan.tree, out, { force, state: { [MODEL_FILE]: { chunks: () => modelChunks(scan.services, scan.host) } } });
   return { ...scan, diagnostics: sortDiagnostics([...scan.diagnostics, ...write.diagnostics]), write };
 }
 
 /** `OUT/.s6migrate/model.json`: `{version: 1, services, host}`, services by name, keys sorted. */
 export function renderModel(services: readonly Service[], host: HostFacts): string {
-  const sorted = [...services].sort((a, b) => cmp(a.name, b.name));
-  return JSON.stringify(sortKeys({ version: 1, services: sorted, host }), null, 2) + '\n';
+  return [...modelChunks(services, host)].join('');
 }
 
+/**
+ * The bytes of `renderModel`, one service at a time, so the writer never holds the whole document (20 MB
+ * on a 4,000-service host). Same as `JSON.stringify(sortKeys(model), null, 2)`: pretty-printing only adds
+ * indentation after each newline (strings never hold a raw one), so a value printed alone and indented
+ * to its depth is the same text.
+ */
+export function* modelChunks(services: readonly Service[], host: HostFacts): Generator<string> {
+  const sorted = [...services].sort((a, b) => cmp(a.name, b.name));
+  const pretty = (v: unknown, indent: string) => JSON.stringify(sortKeys(v), null, 2).replace(/\n/g, '\n' + indent);
+  yield '{\n';
+  if (host !== undefined) yield `  "host": ${pretty(host, '  ')},\n`;
+  if (sorted.length === 0) yield '  "services": [],\n';
+  else {
+    yield '  "services": [\n';
+    for (let i = 0; i < sorted.length; i++) yield `    ${pretty(sorted[i], '    ')}${i + 1 < sorted.length ? ',' : ''}\n`;
+    yield '  ],\n';
+  }
+  yield '  "version": 1\n}\n';
+}
+
+/**
+ * The value with object keys in byte order (undefined members dropped, as JSON drops them). A plain
+ * object whose keys are already in order and whose members need no change is returned as it is: the
+ * model is large, and most of it is already ordered.
+ */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort(cmp)) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = sortKeys(value[i]);
+      if (v !== value[i] && !out) out = value.slice(0, i);
+      out?.push(v);
     }
+    return out ?? value;
+  }
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    const proto = Object.getPrototypeOf(value);
+    let same = (proto === Object.prototype || proto === null) && !keys.includes('toJSON');
+    for (let i = 1; same && i < keys.length; i++) if (cmp(keys[i - 1]!, keys[i]!) >= 0) same = false;
+    const rec = value as Record<string, unknown>;
+    const sortedValues = new Map<string, unknown>();
+    for (const k of keys) {
+      const v = rec[k];
+      if (v === undefined) continue;
+      const s = sortKeys(v);
+      if (s !== v) same = false;
+      sortedValues.set(k, s);
+    }
+    if (same) return value;
+    const out: Record<string, unknown> = {};
+    for (const k of keys.sort(cmp)) if (sortedValues.has(k)) out[k] = sortedValues.get(k);
     return out;
   }
   return value;

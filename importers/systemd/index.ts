@@ -16,7 +16,7 @@ import { buildService, unitKind } from './build-service.js';
 import { loadUnit } from './load-unit.js';
 import { parseUnitName, templateOf, type HostIdentity, type UnitName } from './specifiers.js';
 import { lastValue } from './unit-file.js';
-import { findAliasLinks, findDefaultTarget, findPullLinks, findUnit, lookupEntry, searchPath, type PullLink } from './unit-paths.js';
+import { DirListings, findAliasLinks, findDefaultTarget, findPullLinks, findUnit, lookupEntry, searchPath, type PullLink } from './unit-paths.js';
 
 export { parseUnitFile } from './unit-file.js';
 export { parseExecValue, splitUnitWords } from './exec-line.js';
@@ -45,12 +45,27 @@ export function readHostIdentity(root: string): HostIdentity {
   return { hostname, machineId, osId: field('ID') || 'linux', osVersionId: field('VERSION_ID') };
 }
 
-function samePath(a: string, b: string): boolean {
-  try {
-    return realpathSync(a) === realpathSync(b);
-  } catch {
-    return resolve(a) === resolve(b);
-  }
+/** `samePath` for one import, with each path resolved once (realpath walks every component). */
+function pathComparer(): (a: string, b: string) => boolean {
+  const real = new Map<string, string | null>();
+  const realOf = (p: string): string | null => {
+    let r = real.get(p);
+    if (r === undefined) {
+      try {
+        r = realpathSync(p);
+      } catch {
+        r = null;
+      }
+      real.set(p, r);
+    }
+    return r;
+  };
+  return (a, b) => {
+    if (a === b) return true; // realpath of one string equals itself, and so does resolve on failure
+    const ra = realOf(a);
+    const rb = ra === null ? null : realOf(b);
+    return ra !== null && rb !== null ? ra === rb : resolve(a) === resolve(b);
+  };
 }
 
 export function importSystemd(input: ImportInput): ImportResult {
@@ -59,12 +74,28 @@ export function importSystemd(input: ImportInput): ImportResult {
   const host = emptyHostFacts();
   const root = input.root;
   const hostId = readHostIdentity(root);
+  // Per-import caches: the search path of each directory, directory listings, realpaths.
+  const listings = new DirListings();
+  const samePath = pathComparer();
+  const searchPaths = new Map<string, string[]>();
+  const searchPathOf = (dir: string): string[] => {
+    let p = searchPaths.get(dir);
+    if (!p) searchPaths.set(dir, (p = searchPath(root, dir)));
+    return [...p];
+  };
 
   const standard = searchPath(root);
   const allDirs = [...standard];
-  for (const f of input.files) for (const d of searchPath(root, dirname(f))) if (!allDirs.includes(d)) allDirs.push(d);
+  for (const f of input.files) for (const d of searchPathOf(dirname(f))) if (!allDirs.includes(d)) allDirs.push(d);
   const pullLinks = findPullLinks(allDirs);
   const aliasLinks = findAliasLinks(allDirs);
+  // Unit name -> indexes into pullLinks (which is sorted by path), so each unit finds its links directly.
+  const pullIndex = new Map<string, number[]>();
+  pullLinks.forEach((l, i) => {
+    const list = pullIndex.get(l.unit) ?? [];
+    list.push(i);
+    pullIndex.set(l.unit, list);
+  });
 
   const def = findDefaultTarget(root, standard);
   if (def) host.defaultBundles = { bundles: [targetBundle(def.target)], origin: { file: def.path } };
@@ -82,13 +113,13 @@ export function importSystemd(input: ImportInput): ImportResult {
       diagnostics.push(diag('warning', 'unit-bad-name', f, undefined, `${name} is not a unit name (NAME.TYPE); not read`));
       continue;
     }
-    const self = lookupEntry(root, dirname(f), name);
+    const self = lookupEntry(root, dirname(f), name, listings);
     if (!self) {
       const r = readSourceFile(f);
       diagnostics.push(r.ok ? diag('error', 'unreadable-file', f, undefined, 'not a unit file') : r.diagnostic);
       continue;
     }
-    const dirs = searchPath(root, dirname(f));
+    const dirs = searchPathOf(dirname(f));
     if (self.kind === 'alias') {
       diagnostics.push(diag('note', 'unit-alias-link', f, undefined, `${name} links to ${self.target}: an alias, imported with that unit`));
       queue.push({ name: self.target, dirs });
@@ -112,9 +143,9 @@ export function importSystemd(input: ImportInput): ImportResult {
   function processJob(job: Job, q: Job[]): void {
     const u = parseUnitName(job.name)!;
     const where = job.requested ?? job.name;
-    let entry = findUnit(root, job.dirs, job.name);
+    let entry = findUnit(root, job.dirs, job.name, listings);
     const template = templateOf(u);
-    if (!entry && template !== undefined && u.instance !== '') entry = findUnit(root, job.dirs, template);
+    if (!entry && template !== undefined && u.instance !== '') entry = findUnit(root, job.dirs, template, listings);
     if (!entry) {
       diagnostics.push(diag('warning', 'unit-not-found', where, undefined, `${job.name} is not in any unit directory`));
       return;
@@ -137,17 +168,18 @@ export function importSystemd(input: ImportInput): ImportResult {
       expandTemplate(u, entry.path, job, q);
       return;
     }
-    const loaded = loadUnit(u, entry.path, job.dirs, diagnostics);
+    const loaded = loadUnit(u, entry.path, job.dirs, diagnostics, listings);
     if (!loaded) return;
     const names = [job.name, ...(aliasLinks.get(job.name) ?? []).map((a) => a.name)];
-    const linkedBy = pullLinks.filter((l) => names.includes(l.unit)).map((l) => ({ owner: l.owner, path: l.path }));
+    const linkIdx = [...new Set(names.flatMap((n) => pullIndex.get(n) ?? []))].sort((a, b) => a - b);
+    const linkedBy = linkIdx.map((i) => ({ owner: pullLinks[i]!.owner, path: pullLinks[i]!.path }));
     const useInstall = u.instance === undefined || job.isDefaultInstance === true || basename(entry.path) === job.name;
     services.push(buildService(loaded, { root, host: hostId, linkedBy, aliasLinks: aliasLinks.get(job.name) ?? [], useInstall }, diagnostics));
   }
 
   /** A template is not run itself: its instances are (from `.wants/` links and DefaultInstance=). */
   function expandTemplate(u: UnitName, path: string, job: Job, q: Job[]): void {
-    const loaded = loadUnit(u, path, job.dirs, []);
+    const loaded = loadUnit(u, path, job.dirs, [], listings);
     const defaultInstance = loaded ? lastValue(loaded.settings, 'Install', 'DefaultInstance')?.value : undefined;
     const instances = new Set<string>();
     for (const l of pullLinks) {

@@ -6,7 +6,7 @@
 import { diag, type Diagnostic } from '../../src/model/diagnostic.js';
 import { readSourceFile } from '../../src/util/source-file.js';
 import { KNOWN_SECTIONS, WHOLE_UNIT_SECTIONS, directiveInfo } from './directives.js';
-import { findDropIns } from './unit-paths.js';
+import { findDropIns, type DirListings } from './unit-paths.js';
 import { applyAssignments, parseUnitFile, type Assignment, type Settings } from './unit-file.js';
 import type { UnitName } from './specifiers.js';
 
@@ -20,7 +20,7 @@ export interface LoadedUnit {
   assignments: Assignment[];
 }
 
-export function loadUnit(unit: UnitName, fragment: string, dirs: readonly string[], diagnostics: Diagnostic[]): LoadedUnit | undefined {
+export function loadUnit(unit: UnitName, fragment: string, dirs: readonly string[], diagnostics: Diagnostic[], listings?: DirListings): LoadedUnit | undefined {
   const read = readSourceFile(fragment);
   if (!read.ok) {
     diagnostics.push(read.diagnostic);
@@ -33,7 +33,7 @@ export function loadUnit(unit: UnitName, fragment: string, dirs: readonly string
   const sectionsSeen = [...parsed.sections];
   applyAssignments(settings, parsed.assignments);
   const dropIns: string[] = [];
-  for (const d of findDropIns(dirs, unit)) {
+  for (const d of findDropIns(dirs, unit, listings)) {
     const r = readSourceFile(d);
     if (!r.ok) {
       diagnostics.push(r.diagnostic);

@@ -7,8 +7,25 @@ import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { onDisk } from '../../src/util/host-path.js';
 
+// Scripts of one host share their directory, so the candidates of (root, script dir, system path) are
+// computed once (path.resolve on every rc level of every script showed in profiles).
+const candidateCache = new Map<string, readonly string[]>();
+
 /** Candidate paths on disk for a system path like `/etc/default/cron`, script-relative first. */
-export function companionCandidates(root: string, scriptFile: string, systemPath: string): string[] {
+export function companionCandidates(root: string, scriptFile: string, systemPath: string): readonly string[] {
+  const last = basename(scriptFile);
+  // dirname(resolve(f)) equals resolve(dirname(f)) unless the last segment is `.` or `..`.
+  if (last === '.' || last === '..' || last === '') return computeCandidates(root, scriptFile, systemPath);
+  const key = `${root}\0${dirname(scriptFile)}\0${systemPath}`;
+  let c = candidateCache.get(key);
+  if (!c) {
+    c = computeCandidates(root, scriptFile, systemPath);
+    candidateCache.set(key, c);
+  }
+  return c;
+}
+
+function computeCandidates(root: string, scriptFile: string, systemPath: string): string[] {
   const out: string[] = [];
   const m = /^\/etc\/(.+)$/.exec(systemPath);
   // An init script lives in <etc>/init.d; its siblings are <etc>/default, <etc>/rc2.d ...
@@ -22,7 +39,10 @@ export function companionCandidates(root: string, scriptFile: string, systemPath
 export function findCompanion(root: string, scriptFile: string, systemPath: string): string | undefined {
   for (const c of companionCandidates(root, scriptFile, systemPath)) {
     try {
-      if (existsSync(c) && !lstatSync(c).isDirectory()) return c;
+      // One lstat answers for everything but a symlink, which must also lead somewhere (existsSync follows it).
+      const st = lstatSync(c, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isSymbolicLink() ? existsSync(c) : !st.isDirectory()) return c;
     } catch {
       /* unreadable: treated as absent */
     }
@@ -45,7 +65,8 @@ export interface RcLink {
  * listed once).
  */
 export class RcLinkIndex {
-  private readonly listings = new Map<string, { name: string; target?: string }[]>();
+  /** Directory -> link name or link target basename -> the links under that name, in name order. */
+  private readonly byDir = new Map<string, Map<string, { name: string; kind: 'S' | 'K' }[]>>();
 
   constructor(private readonly root: string) {}
 
@@ -55,41 +76,47 @@ export class RcLinkIndex {
     const seen = new Set<string>();
     for (const level of RC_LEVELS) {
       for (const dir of companionCandidates(this.root, scriptFile, `/etc/rc${level}.d`)) {
-        for (const e of this.list(dir)) {
-          const m = /^([SK])(\d\d)(.+)$/.exec(e.name);
-          if (!m) continue;
-          const target = e.target !== undefined ? basename(e.target) : undefined;
-          if (m[3] !== scriptName && target !== scriptName) continue;
+        for (const e of this.index(dir).get(scriptName) ?? []) {
           const path = join(dir, e.name);
           // The same host seen through the script's directory and through --root: count a link once.
           const key = `${level}/${e.name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          links.push({ level, kind: m[1] as 'S' | 'K', path });
+          links.push({ level, kind: e.kind, path });
         }
       }
     }
     return links;
   }
 
-  private list(dir: string): { name: string; target?: string }[] {
-    let l = this.listings.get(dir);
-    if (l) return l;
-    l = [];
+  /** Each directory is listed (and its links read) once per import, then looked up by script name. */
+  private index(dir: string): Map<string, { name: string; kind: 'S' | 'K' }[]> {
+    let idx = this.byDir.get(dir);
+    if (idx) return idx;
+    idx = new Map();
+    let names: string[] = [];
     try {
-      for (const name of readdirSync(dir).sort()) {
-        const entry: { name: string; target?: string } = { name };
-        try {
-          entry.target = readlinkSync(join(dir, name));
-        } catch {
-          /* not a symlink: matched by name only */
-        }
-        l.push(entry);
-      }
+      names = readdirSync(dir).sort();
     } catch {
       /* no such directory */
     }
-    this.listings.set(dir, l);
-    return l;
+    for (const name of names) {
+      const m = /^([SK])(\d\d)(.+)$/.exec(name);
+      if (!m) continue;
+      let target: string | undefined;
+      try {
+        target = basename(readlinkSync(join(dir, name)));
+      } catch {
+        /* not a symlink: matched by name only */
+      }
+      const entry = { name, kind: m[1] as 'S' | 'K' };
+      for (const key of target !== undefined && target !== m[3] ? [m[3]!, target] : [m[3]!]) {
+        const list = idx.get(key) ?? [];
+        list.push(entry);
+        idx.set(key, list);
+      }
+    }
+    this.byDir.set(dir, idx);
+    return idx;
   }
 }

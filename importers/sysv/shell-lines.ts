@@ -39,7 +39,7 @@ export function logicalLines(text: string): { lines: LogicalLine[]; problems: Sc
     if (r.continued) { buf += raw.slice(0, -1); continue; }
     buf += raw;
     lines.push({ text: buf, line: startLine });
-    const hd = /<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?/.exec(stripComment(buf));
+    const hd = buf.includes('<<') ? /<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?/.exec(stripComment(buf)) : null;
     if (hd) heredoc = hd[1];
     buf = '';
   }
@@ -54,6 +54,7 @@ export function logicalLines(text: string): { lines: LogicalLine[]; problems: Sc
 function scanLine(s: string, quote: '' | "'" | '"'): { quote: '' | "'" | '"'; continued: boolean } {
   let i = 0;
   while (i < s.length) {
+    // Skip, with a compiled regex, the characters that cannot change the state here.
     const c = s[i]!;
     if (quote === "'") { if (c === "'") quote = ''; i++; continue; }
     if (c === '\\') {
@@ -86,8 +87,23 @@ export interface SimpleCommand {
 
 const RESERVED_LEADERS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', 'fi', 'done', 'esac', 'in']);
 
+// The importer reads each script twice (variables, then daemon calls) and the init-d-script template
+// once per script: a few recent results are kept. Callers treat them as read-only.
+const recent = new Map<string, { commands: SimpleCommand[]; problems: ScanProblem[] }>();
+const RECENT_MAX = 4;
+
 /** Every simple command of the script, in order, with the function it belongs to. */
 export function simpleCommands(text: string): { commands: SimpleCommand[]; problems: ScanProblem[] } {
+  let r = recent.get(text);
+  if (!r) {
+    r = scanCommands(text);
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+    recent.set(text, r);
+  }
+  return r;
+}
+
+function scanCommands(text: string): { commands: SimpleCommand[]; problems: ScanProblem[] } {
   const { lines, problems } = logicalLines(text);
   const commands: SimpleCommand[] = [];
   let fn: string | undefined; // current function

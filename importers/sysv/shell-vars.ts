@@ -109,10 +109,16 @@ export function evalAssignments(text: string, file: string, env: ShellEnv, opts:
       opts.onSource?.({ path: e.fields.join(''), unresolved: e.unresolved, line: cmd.line });
       continue;
     }
-    const assigns = cmd.words.map(splitAssignment);
-    // `A=1 cmd` sets A for cmd only; a line of assignments alone sets shell variables.
-    if (assigns.every((a) => a !== undefined)) {
-      for (const a of assigns) assign(env, a!.name, a!.value, origin, false);
+    // `A=1 cmd` sets A for cmd only; a line of assignments alone sets shell variables. Most commands
+    // start with a plain word, so stop at the first word that is not an assignment.
+    const assigns: { name: string; value: WordPart[] }[] = [];
+    for (const w of cmd.words) {
+      const a = splitAssignment(w);
+      if (!a) break;
+      assigns.push(a);
+    }
+    if (assigns.length === cmd.words.length) {
+      for (const a of assigns) assign(env, a.name, a.value, origin, false);
     }
   }
   return problems;

@@ -52,18 +52,23 @@ export function tokenize(src: string): Token[] {
 }
 
 function readOperator(src: string, i: number): { op: string; end: number } | undefined {
-  const two = src.slice(i, i + 2);
-  const three = src.slice(i, i + 3);
-  if (three === '<<-') return { op: 'redir', end: i + 3 };
-  if (['&&', '||', ';;'].includes(two)) return { op: two, end: i + 2 };
-  if (['>>', '>&', '<&', '<<', '&>', '>|', '<>'].includes(two)) return { op: 'redir', end: i + 2 };
+  // Character tests instead of slices: this runs at every token start of every script.
   const c = src[i];
+  const d = src[i + 1];
+  if (c === '<' && d === '<' && src[i + 2] === '-') return { op: 'redir', end: i + 3 };
+  if ((c === '&' && d === '&') || (c === '|' && d === '|') || (c === ';' && d === ';')) return { op: c + d, end: i + 2 };
+  if ((c === '>' && (d === '>' || d === '&' || d === '|')) || (c === '<' && (d === '&' || d === '<' || d === '>')) || (c === '&' && d === '>')) {
+    return { op: 'redir', end: i + 2 };
+  }
   if (c === '>' || c === '<') return { op: 'redir', end: i + 1 };
   if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') return { op: c, end: i + 1 };
   return undefined;
 }
 
 const WORD_END = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
+// Characters that start something other than a plain literal inside a word.
+const WORD_SPECIAL = new Set(['\\', "'", '"', '$', '`']);
+const DQ_SPECIAL = new Set(['"', '\\', '$', '`']);
 
 function readWord(src: string, start: number): { parts: WordPart[]; raw: string; end: number } {
   const parts: WordPart[] = [];
@@ -91,8 +96,11 @@ function readWord(src: string, start: number): { parts: WordPart[]; raw: string;
       if (d.part) parts.push(d.part); else lit(c, false);
       i = d.end;
     } else {
-      lit(c, false);
-      i++;
+      // A run of plain characters is one literal (the same parts as adding them one at a time).
+      let j = i + 1;
+      while (j < src.length && !WORD_END.has(src[j]!) && !WORD_SPECIAL.has(src[j]!)) j++;
+      lit(src.slice(i, j), false);
+      i = j;
     }
   }
   return { parts, raw: src.slice(start, i), end: i };
@@ -113,8 +121,10 @@ function readDoubleQuoted(src: string, i: number, parts: WordPart[], lit: (t: st
       if (d.part) parts.push(d.part); else lit(c, true);
       i = d.end;
     } else {
-      lit(c, true);
-      i++;
+      let j = i + 1;
+      while (j < src.length && !DQ_SPECIAL.has(src[j]!)) j++;
+      lit(src.slice(i, j), true);
+      i = j;
     }
   }
   return i + 1;

@@ -17,6 +17,9 @@ export const join = (...parts: BytePath[]): BytePath => parts.join('/');
 /** What stat() (following symlinks) says; `missing` covers dangling symlinks (ENOENT). */
 export type Kind = 'file' | 'dir' | 'other' | 'missing' | 'error';
 
+const SCRATCH_SIZE = 65536;
+const scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+
 export function kindOf(p: BytePath): Kind {
   try {
     const st = statSync(fsPath(p));
@@ -29,9 +32,10 @@ export function kindOf(p: BytePath): Kind {
 /**
  * Reads at most `max` bytes (all when undefined). Returns undefined when the file cannot be read
  * (absent, a directory, ...). Never opens anything but regular files, so a FIFO cannot block us.
+ * `kind` is what the caller already knows of the path (from a `DirView`), sparing a second stat.
  */
-export function readBytes(p: BytePath, max?: number): Buffer | undefined {
-  if (kindOf(p) !== 'file') return undefined;
+export function readBytes(p: BytePath, max?: number, kind: Kind = kindOf(p)): Buffer | undefined {
+  if (kind !== 'file') return undefined;
   let fd: number;
   try {
     fd = openSync(fsPath(p), constants.O_RDONLY | constants.O_NONBLOCK);
@@ -42,15 +46,16 @@ export function readBytes(p: BytePath, max?: number): Buffer | undefined {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const want = max === undefined ? 65536 : Math.min(65536, max - total);
+      const want = max === undefined ? SCRATCH_SIZE : Math.min(SCRATCH_SIZE, max - total);
       if (want <= 0) break;
-      const buf = Buffer.alloc(want);
-      const n = readSync(fd, buf, 0, want, null);
+      // One scratch buffer for every read, copied out at the size read: definition files are tiny, and a
+      // fresh 64 KiB buffer per file was most of the validator's allocation.
+      const n = readSync(fd, scratch, 0, want, null);
       if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
+      chunks.push(Buffer.from(scratch.subarray(0, n)));
       total += n;
     }
-    return Buffer.concat(chunks);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   } catch {
     return undefined;
   } finally {
@@ -64,5 +69,50 @@ export function listDir(p: BytePath): BytePath[] | undefined {
     return readdirSync(fsPath(p), { encoding: 'buffer' }).map((b) => b.toString('latin1'));
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The kinds of the entries of one directory from a single readdir: an entry that is not listed is
+ * `missing` (what stat would say: ENOENT), a listed regular file or directory is what its directory
+ * entry says. Symlinks (stat follows them), unknown entry types, and a directory that cannot be listed
+ * are asked of stat as before. Only for a directory known to be searchable (a file in it was opened),
+ * since without search permission stat fails where readdir does not.
+ */
+export class DirView {
+  private readonly entries: Map<string, Kind | 'stat'> | undefined;
+
+  /** `searchable`: false until a stat in the directory succeeded (the source directory itself). */
+  constructor(readonly dir: BytePath, private searchable = true) {
+    try {
+      this.entries = new Map();
+      for (const e of readdirSync(fsPath(dir), { encoding: 'buffer', withFileTypes: true })) {
+        const k = e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() || !(e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice()) ? 'stat' : 'other';
+        this.entries.set((e.name as unknown as Buffer).toString('latin1'), k);
+      }
+    } catch {
+      this.entries = undefined;
+    }
+  }
+
+  /** Entry names in readdir order, or undefined when the directory cannot be listed. */
+  names(): string[] | undefined {
+    return this.entries && [...this.entries.keys()];
+  }
+
+  /** `kindOf(join(dir, name))` for a plain name (no `/`). */
+  kind(name: string): Kind {
+    if (this.entries === undefined) return kindOf(join(this.dir, name));
+    const k = this.entries.get(name);
+    if (k === undefined) return 'missing';
+    if (k !== 'stat' && this.searchable) return k;
+    const real = kindOf(join(this.dir, name));
+    if (real === 'file' || real === 'dir' || real === 'other') this.searchable = true;
+    return real;
+  }
+
+  /** `readBytes(join(dir, name), max)`. */
+  read(name: string, max?: number): Buffer | undefined {
+    return readBytes(join(this.dir, name), max, this.kind(name));
   }
 }

@@ -3,7 +3,7 @@
  * add_bundle do, in their order (reference §2.3 step 1), and records what resolution needs. Rejections
  * become diagnostics; reading goes on so that one run reports everything it can.
  */
-import { join, kindOf, listDir, readBytes, type BytePath } from './bytes.js';
+import { DirView, join, listDir, readBytes, type BytePath } from './bytes.js';
 import { lexExecline } from './execline-lexer.js';
 import { parseNameList, parseTimeout, parseType, TIMEOUT_READ_BYTES, TYPE_READ_BYTES, type ListedName, type ServiceType } from './formats.js';
 import { Findings, isReserved } from './messages.js';
@@ -22,13 +22,16 @@ export interface Definition {
   consumerFor: NameRef[];
   /** Only set on a last consumer, the one place s6-rc-compile reads it. */
   pipelineName?: NameRef;
+  /** The definition directory's entries, listed once. */
+  view: DirView;
 }
 
 /** NAMEDIR `X.d` wins over NAMELIST `X`; undefined when neither exists. */
-function readNames(f: Findings, svc: string, dir: BytePath, base: string, dirOnly = false): NameRef[] | undefined {
+function readNames(f: Findings, svc: string, view: DirView, base: string, dirOnly = false): NameRef[] | undefined {
+  const dir = view.dir;
   const dotD = join(dir, base + '.d');
   if (!dirOnly) {
-    const k = kindOf(dotD);
+    const k = view.kind(base + '.d');
     if (k !== 'missing') {
       const entries = k === 'dir' ? listDir(dotD) : undefined;
       if (!entries) {
@@ -40,9 +43,9 @@ function readNames(f: Findings, svc: string, dir: BytePath, base: string, dirOnl
     }
   }
   const file = join(dir, base);
-  const k = kindOf(file);
+  const k = view.kind(base);
   if (k === 'missing') return undefined;
-  const bytes = readBytes(file);
+  const bytes = readBytes(file, undefined, k);
   if (!bytes) {
     f.error('check-list-unreadable', file, `unable to read ${file}`, 'a name list must be a readable regular file', { service: svc });
     return [];
@@ -64,11 +67,11 @@ function reserved(f: Findings, svc: string, names: NameRef[]): NameRef[] {
   return names;
 }
 
-function readTimeout(f: Findings, svc: string, dir: BytePath, base: string): void {
-  const file = join(dir, base);
-  const k = kindOf(file);
+function readTimeout(f: Findings, svc: string, view: DirView, base: string): void {
+  const file = join(view.dir, base);
+  const k = view.kind(base);
   if (k === 'missing') return;
-  const bytes = readBytes(file, TIMEOUT_READ_BYTES);
+  const bytes = readBytes(file, TIMEOUT_READ_BYTES, k);
   if (!bytes) {
     f.error('check-unreadable-file', file, `unable to read ${file}`, 'a timeout must be a regular file', { service: svc });
   } else if (parseTimeout(bytes) === undefined) {
@@ -76,14 +79,14 @@ function readTimeout(f: Findings, svc: string, dir: BytePath, base: string): voi
   }
 }
 
-function readScript(f: Findings, svc: string, dir: BytePath, base: 'up' | 'down', mandatory: boolean): void {
-  const file = join(dir, base);
-  const k = kindOf(file);
+function readScript(f: Findings, svc: string, view: DirView, base: 'up' | 'down', mandatory: boolean): void {
+  const file = join(view.dir, base);
+  const k = view.kind(base);
   if (k === 'missing') {
     if (mandatory) f.error('check-missing-up', file, `unable to open ${file}`, 'a oneshot needs an up script', { service: svc });
     return;
   }
-  const bytes = readBytes(file);
+  const bytes = readBytes(file, undefined, k);
   if (!bytes) {
     f.error('check-script-unreadable', file, `unable to parse ${file}`, 'the script must be a readable regular file', { service: svc });
     return;
@@ -99,14 +102,14 @@ function readScript(f: Findings, svc: string, dir: BytePath, base: 'up' | 'down'
 }
 
 function readLongrun(f: Findings, def: Definition): void {
-  const { name: svc, dir } = def;
+  const { name: svc, dir, view } = def;
   const run = join(dir, 'run');
-  const k = kindOf(run);
+  const k = view.kind('run');
   if (k === 'missing') f.error('check-missing-run', run, `unable to find a run script in ${run}`, 'a longrun needs a run script', { service: svc });
   else if (k !== 'file') f.error('check-run-not-regular', run, `${run} is not a regular file`, 'run must be a regular file (after following symlinks)', { service: svc });
 
   let role: 'none' | 'producer' | 'last-consumer' = 'none';
-  const producer = readNames(f, svc, dir, 'producer-for', true);
+  const producer = readNames(f, svc, view, 'producer-for', true);
   if (producer) {
     if (producer.length !== 1) {
       const file = join(dir, 'producer-for');
@@ -114,19 +117,19 @@ function readLongrun(f: Findings, def: Definition): void {
     } else def.producerFor = producer[0];
     role = 'producer';
   }
-  const consumer = readNames(f, svc, dir, 'consumer-for', true);
+  const consumer = readNames(f, svc, view, 'consumer-for', true);
   if (consumer && consumer.length > 0) {
     def.consumerFor = consumer;
     if (role === 'none') role = 'last-consumer';
   }
   const pnFile = join(dir, 'pipeline-name');
   if (role === 'last-consumer') {
-    const pn = readNames(f, svc, dir, 'pipeline-name', true);
+    const pn = readNames(f, svc, view, 'pipeline-name', true);
     if (pn) {
       if (pn.length !== 1) f.error('check-pipeline-name-count', pnFile, `${pnFile} should only contain one name`, `it lists ${pn.length}`, { service: svc });
       else def.pipelineName = pn[0];
     }
-  } else if (kindOf(pnFile) !== 'missing') {
+  } else if (view.kind('pipeline-name') !== 'missing') {
     f.warning('check-pipeline-name-ignored', pnFile, `${dir} contains a pipeline-name file despite not being a last consumer; this file will be ignored`,
       'only the last consumer of a pipeline (consumer-for and no producer-for) names it', { service: svc });
   }
@@ -146,21 +149,23 @@ export function readDefinition(f: Findings, src: BytePath, name: string): Defini
     f.error('check-unknown-type', typeFile, `invalid ${typeFile}: must be oneshot, longrun, or bundle`, 'write exactly the word followed by one newline', { service: name });
     return undefined;
   }
-  const def: Definition = { name, dir, type, names: [], consumerFor: [] };
+  // The type file opened, so the directory is searchable: its listing can answer for its entries.
+  const view = new DirView(dir);
+  const def: Definition = { name, dir, type, names: [], consumerFor: [], view };
   if (type === 'bundle') {
-    const contents = readNames(f, name, dir, 'contents');
+    const contents = readNames(f, name, view, 'contents');
     if (!contents) {
       const file = join(dir, 'contents');
       f.error('check-missing-contents', file, `unable to open ${file}`, 'a bundle needs contents.d/ (or contents), even if empty', { service: name });
     } else def.names = contents;
     return def;
   }
-  def.names = readNames(f, name, dir, 'dependencies') ?? [];
-  readTimeout(f, name, dir, 'timeout-down');
-  readTimeout(f, name, dir, 'timeout-up');
+  def.names = readNames(f, name, view, 'dependencies') ?? [];
+  readTimeout(f, name, view, 'timeout-down');
+  readTimeout(f, name, view, 'timeout-up');
   if (type === 'oneshot') {
-    readScript(f, name, dir, 'up', true);
-    readScript(f, name, dir, 'down', false);
+    readScript(f, name, view, 'up', true);
+    readScript(f, name, view, 'down', false);
   } else readLongrun(f, def);
   return def;
 }

@@ -3,7 +3,7 @@
  * §2.3 step 6): the UINT files, notification-fd vs lock-fd, `finish` copyable, and data/env/template
  * being directories.
  */
-import { join, kindOf, readBytes } from './bytes.js';
+import { join, readBytes } from './bytes.js';
 import type { Definition } from './definition.js';
 import { parseUint, UINT_READ_BYTES } from './formats.js';
 import { Findings } from './messages.js';
@@ -16,14 +16,15 @@ const DIR_FILES = ['template', 'data', 'env'] as const;
 export function checkLongrunFiles(f: Findings, d: Definition): void {
   const svc = d.name;
   const finish = join(d.dir, 'finish');
-  if (kindOf(finish) === 'dir') {
+  if (d.view.kind('finish') === 'dir') {
     f.error('check-finish-not-file', finish, `unable to copy ${finish}`, 'finish must be a regular file', { service: svc });
   }
   const values: Partial<Record<(typeof UINT_FILES)[number], number>> = {};
   for (const base of UINT_FILES) {
     const file = join(d.dir, base);
-    if (kindOf(file) === 'missing') continue;
-    const bytes = readBytes(file, UINT_READ_BYTES);
+    const k = d.view.kind(base);
+    if (k === 'missing') continue;
+    const bytes = readBytes(file, UINT_READ_BYTES, k);
     const v = bytes && parseUint(bytes);
     if (v === undefined) {
       f.error('check-invalid-uint', file, `unable to read ${file}: Invalid argument`,
@@ -47,7 +48,7 @@ export function checkLongrunFiles(f: Findings, d: Definition): void {
   }
   for (const base of DIR_FILES) {
     const path = join(d.dir, base);
-    const k = kindOf(path);
+    const k = d.view.kind(base);
     if (k !== 'missing' && k !== 'dir') {
       f.error('check-not-a-directory', path, `${path} is not a directory`, `${base} is copied recursively and must be a directory`, { service: svc });
     }

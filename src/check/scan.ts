@@ -2,12 +2,13 @@
  * The scan of one source directory (s6-rc-compile's add_sources, reference §1.1): every non-dot entry is
  * checked (even plain files), then the directories are definitions, parsed in byte order.
  */
-import { join, kindOf, listDir, type BytePath } from './bytes.js';
+import { DirView, join, type BytePath } from './bytes.js';
 import { Findings, isReserved } from './messages.js';
 
 /** Names of the definition directories, in strcmp order; diagnostics for the bad entries. */
 export function scanSource(f: Findings, src: BytePath): string[] {
-  const entries = listDir(src);
+  const view = new DirView(src, false);
+  const entries = view.names();
   if (!entries) {
     f.error('check-source-unreadable', src, `unable to opendir ${src}`, 'the source directory cannot be listed');
     return [];
@@ -25,7 +26,7 @@ export function scanSource(f: Findings, src: BytePath): string[] {
         's6rc- and s6-rc- belong to s6-rc itself; this applies to every entry, even plain files (use a dot-name for extra material)');
       continue;
     }
-    const k = kindOf(path);
+    const k = view.kind(name);
     if (k === 'missing' || k === 'error') {
       f.error('check-dangling-entry', path, `unable to stat ${path}`, 'the entry (probably a dangling symlink) cannot be stat()ed, which is fatal even for non-definitions');
       continue;

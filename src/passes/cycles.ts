@@ -6,20 +6,27 @@
  * `a -> bundle{b,c}` at `a -> b` keeps `a -> c`.
  */
 import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
-import { parseNode, serviceNode, STRENGTH_RANK, type Edge, type Registry } from './registry.js';
+import { parseNode, serviceNode, STRENGTH_RANK, type Edge, type NodeKey, type Registry } from './registry.js';
 
-function atomicGraph(reg: Registry, edges: readonly Edge[], nodes: ReadonlySet<string>): Map<string, string[]> {
-  const graph = new Map<string, Set<string>>();
-  for (const n of nodes) graph.set(n, new Set());
-  for (const e of edges) {
-    if (!nodes.has(e.from)) continue;
-    for (const to of reg.atomsOf(e.to)) if (nodes.has(to)) graph.get(e.from)!.add(to);
-  }
-  return new Map([...graph].map(([k, v]) => [k, [...v].sort(cmp)]));
+/** `reg.atomsOf` for one pass: bundles do not change while cycles are broken, so each node is walked once. */
+function atomCache(reg: Registry): (node: NodeKey) => Set<string> {
+  const cache = new Map<NodeKey, Set<string>>();
+  return (node) => {
+    let atoms = cache.get(node);
+    if (!atoms) cache.set(node, (atoms = reg.atomsOf(node)));
+    return atoms;
+  };
+}
+
+/** Sorted, distinct services among `nodes` that the edges leaving one service point at. */
+function successors(out: readonly Edge[], atomsOf: (n: NodeKey) => Set<string>, nodes: ReadonlySet<string>): string[] {
+  const set = new Set<string>();
+  for (const e of out) for (const to of atomsOf(e.to)) if (nodes.has(to)) set.add(to);
+  return [...set].sort(cmp);
 }
 
 /** First cycle found by a depth-first walk in byte order, as [a, b, ..., a]; undefined if none. */
-export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+export function findCycle(graph: ReadonlyMap<string, readonly string[]>, order: readonly string[] = [...graph.keys()].sort(cmp)): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
   const visit = (n: string): string[] | undefined => {
@@ -37,7 +44,7 @@ export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string
     state.set(n, 'done');
     return undefined;
   };
-  for (const n of [...graph.keys()].sort(cmp)) {
+  for (const n of order) {
     if (state.has(n)) continue;
     const found = visit(n);
     if (found) return found;
@@ -50,16 +57,27 @@ export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string
  * services are kept: the emitter drops those with their own diagnostic.
  */
 export function breakCycles(reg: Registry, input: readonly Edge[], nodes: ReadonlySet<string>, diagnostics: Diagnostic[]): Edge[] {
-  let edges = [...input];
+  // Removing a step only changes the edges leaving its `from`, so the graph is kept and only that
+  // service's successors are recomputed (rebuilding it per cycle was quadratic on large hosts). The
+  // result keeps the order the one-shot rebuild gave: survivors in input order, then replacements.
+  const atomsOf = atomCache(reg);
+  const all: Edge[] = [...input];
+  const removed = new Set<Edge>();
+  const leaving = new Map<string, Edge[]>();
+  for (const n of nodes) leaving.set(n, []);
+  for (const e of all) leaving.get(e.from)?.push(e);
+  const graph = new Map<string, string[]>();
+  for (const [n, out] of leaving) graph.set(n, successors(out, atomsOf, nodes));
+  const order = [...graph.keys()].sort(cmp);
   for (;;) {
-    const cycle = findCycle(atomicGraph(reg, edges, nodes));
-    if (!cycle) return edges;
+    const cycle = findCycle(graph, order);
+    if (!cycle) return removed.size === 0 ? all : all.filter((e) => !removed.has(e));
     // Each step a -> b of the cycle costs the strongest edge that makes it; remove the cheapest step.
     let best: { from: string; to: string; cost: number; covering: Edge[] } | undefined;
     for (let i = 0; i + 1 < cycle.length; i++) {
       const from = cycle[i]!;
       const to = cycle[i + 1]!;
-      const covering = edges.filter((e) => e.from === from && reg.atomsOf(e.to).has(to));
+      const covering = leaving.get(from)!.filter((e) => atomsOf(e.to).has(to));
       const cost = Math.max(...covering.map((e) => STRENGTH_RANK[e.strength]));
       if (!best || cost < best.cost || (cost === best.cost && (cmp(from, best.from) || cmp(to, best.to)) < 0)) {
         best = { from, to, cost, covering };
@@ -69,14 +87,17 @@ export function breakCycles(reg: Registry, input: readonly Edge[], nodes: Readon
     const replacement: Edge[] = [];
     for (const e of covering) {
       if (parseNode(e.to).kind === 'bundle') {
-        for (const other of [...reg.atomsOf(e.to)].sort(cmp)) {
+        for (const other of [...atomsOf(e.to)].sort(cmp)) {
           if (other !== to && other !== from) replacement.push({ ...e, to: serviceNode(other) });
         }
       }
       diagnostics.push(diag('warning', 'dep-cycle-broken', e.origin.file, e.origin.line,
         `dependency cycle ${cycle.join(' -> ')}: dropped ${from} -> ${to} (${e.strength === 'order' ? 'order only' : e.strength}, from ${e.why})`, from));
     }
-    const removed = new Set(covering);
-    edges = [...edges.filter((e) => !removed.has(e)), ...replacement];
+    for (const e of covering) removed.add(e);
+    all.push(...replacement);
+    const out = [...leaving.get(from)!.filter((e) => !removed.has(e)), ...replacement];
+    leaving.set(from, out);
+    graph.set(from, successors(out, atomsOf, nodes));
   }
 }
