@@ -19,6 +19,8 @@ export interface ScanOptions {
   paths: readonly string[];
   /** Host root on disk (`--root`), default `/`. */
   root: string;
+  /** Told after each stage: what comes next, and how many of the discovered files are read so far. */
+  onProgress?: (step: string, filesDone: number, filesTotal: number) => void;
 }
 
 export interface ScanResult {
@@ -47,8 +49,12 @@ export function scanHost(opts: ScanOptions): ScanResult {
   const found = discover(opts);
   const results: ImportResult[] = [];
   const diagnostics: Diagnostic[] = [...found.diagnostics];
+  const total = IMPORTERS.reduce((n, imp) => n + found[imp.key].length, 0);
+  let done = 0;
   for (const imp of IMPORTERS) {
     const files = found[imp.key];
+    opts.onProgress?.(`reading ${imp.key} files`, done, total);
+    done += files.length;
     // An importer with nothing to read would still read host files (a default target, inittab) and
     // claim the host's default bundle for a format the host does not use.
     if (files.length === 0) continue;
@@ -59,6 +65,7 @@ export function scanHost(opts: ScanOptions): ScanResult {
       diagnostics.push(diag('error', 'internal-error', opts.root, undefined, `the ${imp.key} importer failed: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
+  opts.onProgress?.('resolving dependencies', done, total);
   const plan = planConversion(results);
   diagnostics.push(...plan.diagnostics);
   const relative = relativeToUserRoot(opts.root);

@@ -41,7 +41,10 @@ Exit codes: 0 every service can be converted, 1 some cannot or an error was repo
     .action(async (paths: string[], opts: Opts) => {
       const { scanHost } = await import('../../pipeline.js');
       const { hasErrors, printDiagnostics, printJson } = await import('../report.js');
-      const result = scanHost({ paths, root: opts.root });
+      const { progressFor } = await import('../progress.js');
+      const progress = progressFor({ json: opts.json });
+      const result = scanHost({ paths, root: opts.root, onProgress: (step, done, total) => progress.update(done, total, step) });
+      progress.done();
       const converted = new Set(result.tree.definitions.keys());
       if (opts.json) {
         printJson({ services: result.services, host: result.host, diagnostics: result.diagnostics });
