@@ -10,6 +10,7 @@ import { findTools } from '../../src/apply/tools.js';
 import { quoteExeclineWord } from '../../src/s6rc/execline.js';
 import { bundleCli, runCli } from './cli-bundle.js';
 import { bundleDef, listing, longrunDef, oneshotDef, removeTemps, tempDir, writeSpec } from './helpers.js';
+import { until } from '../support/until.js';
 
 const tools = findTools();
 const haveS6rc = tools.missing.length === 0;
@@ -19,15 +20,6 @@ const skipReason = !haveS6rc
   : !haveS6 ? 'skipped: s6-svscan/s6-svstat not on PATH (apt install s6)' : '';
 if (skipReason) console.warn(`test/apply/real-s6rc.test.ts: ${skipReason}`);
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compile, s6-rc-init, s6-rc-update)', () => {
   const tmp = tempDir('s6m-apply-real-');

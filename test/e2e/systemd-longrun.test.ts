@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTree, compileWithS6rc } from '../../src/check/index.js';
 import { findS6rcCompile } from '../../src/check/compile.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
+import { until } from '../support/until.js';
 
 const FIXTURE = join(__dirname, '../fixtures/e2e/longrun');
 const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-svc && command -v s6-svstat && command -v s6-envdir && command -v s6-setuidgid && test -x /usr/bin/execlineb'], { stdio: 'ignore' }).status === 0;
@@ -20,15 +21,6 @@ const haveCompile = findS6rcCompile() !== undefined;
 
 const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // Files of a longrun source definition that s6-rc-compile copies into the live servicedir (reference
 // §1.2); the others (type, dependencies.d, timeout-up/down, pipeline names) stay in the compiled db.

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTree, compileWithS6rc } from '../../src/check/index.js';
 import { findS6rcCompile } from '../../src/check/compile.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
+import { until } from '../support/until.js';
 
 const FIXTURE = join(__dirname, '../fixtures/e2e/oneshot');
 const EXECLINEB = '/usr/bin/execlineb';
@@ -40,15 +41,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('systemd oneshot and forking units, converted and run', () => {
   const work = mkdtempSync(join(tmpdir(), 's6m-e2e-unit-oneshot-'));
@@ -124,12 +116,12 @@ describe('systemd oneshot and forking units, converted and run', () => {
     it('Type=forking: up starts the daemon, down kills it through PIDFile=', async () => {
       const up = execlineb(join(out, 'forkd/up'));
       expect(up.status, up.stderr).toBe(0);
-      forkPid = Number(await until('the pid file', () => read(join(state, 'forkd.pid'))?.trim()));
+      forkPid = Number(await until('the pid file', () => read(join(state, 'forkd.pid'))?.trim(), 5000));
       expect(alive(forkPid)).toBe(true);
 
       const down = execlineb(join(out, 'forkd/down'));
       expect(down.status, down.stderr).toBe(0);
-      await until('the daemon to exit', () => !alive(forkPid));
+      await until('the daemon to exit', () => !alive(forkPid), 5000);
       expect(read(join(state, 'forkd.signal'))).toBe('TERM\n');
       expect(existsSync(join(state, 'forkd.pid'))).toBe(false);
     });

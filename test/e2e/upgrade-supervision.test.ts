@@ -16,19 +16,11 @@ import { emptyState } from '../../src/state/state.js';
 import { upgrade } from '../../src/upgrade/upgrade.js';
 import { openrc } from '../upgrade/build.js';
 import { writeTreeForTest } from '../upgrade/disk.js';
+import { until } from '../support/until.js';
 
 const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-log && test -x /usr/bin/execlineb']).status === 0;
 const isRoot = process.getuid?.() === 0;
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
 
