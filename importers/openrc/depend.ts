@@ -96,7 +96,10 @@ function apply(verb: string, words: string[], origin: Origin, out: DependResult)
         continue;
       }
       const f = facilityFromOpenrc(w);
-      out.deps.push(f ? { kind, target: f.name, facility: true, origin } : { kind, target: w, facility: false, origin });
+      const ref: DepRef = f ? { kind, target: f.name, facility: true, origin } : { kind, target: w, facility: false, origin };
+      // `use` orders against a service only when it is in the runlevel anyway; `want` pulls it in.
+      if (verb === 'use') ref.ifStarted = true;
+      out.deps.push(ref);
     }
     return;
   }

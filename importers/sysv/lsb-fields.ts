@@ -108,6 +108,8 @@ function handleDeps(f: LsbField, ctx: Ctx): void {
     const t = depTarget(name, f, ctx);
     if (!t) continue;
     const ref: DepRef = { kind: spec.kind, target: t.target, facility: t.facility, origin };
+    // Should-Start orders against what the host starts anyway; it never enables a service.
+    if (spec.kind === 'wants') ref.ifStarted = true;
     if (spec.phase === 'stop') ref.phase = 'stop';
     const list = spec.phase === 'stop' ? ctx.stop : ctx.start;
     if (!list.some((d) => d.kind === ref.kind && key(d) === key(ref))) list.push(ref);

@@ -31,6 +31,11 @@ export interface DepRef {
    */
   target: string;
   facility: boolean;
+  /**
+   * `wants` that only orders against a target started anyway, never pulls it in: LSB Should-Start ("if
+   * present and enabled") and OpenRC `use` ("if it is in the same runlevel").
+   */
+  ifStarted?: boolean;
   /** Phase the dependency applies to: start (default) or only stop (LSB Required-Stop etc.). */
   phase?: 'start' | 'stop';
   origin: Origin;

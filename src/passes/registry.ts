@@ -67,6 +67,9 @@ export function facilityKey(key: string, table: ReadonlyMap<string, string>): st
   return table.get(key) ?? table.get(`$${key}`) ?? (key.startsWith('$') ? key.slice(1) : key);
 }
 
+/** Start bundles every boot goes through first (Debian Policy 9.3: rcS.d; openrc(8): sysinit). */
+const EARLY_LEVELS = ['runlevel-S', 'runlevel-sysinit'];
+
 export class Registry {
   readonly services = new Map<string, Service>();
   /** Provided name -> names of the services providing it, sorted. */
@@ -119,6 +122,8 @@ export class Registry {
     const where = this.startSets.get(dependent) ?? new Set<string>();
     const there = this.startSets.get(target) ?? new Set<string>();
     if (where.size === 0) return false;
+    // Boot always passes through runlevel S (sysvinit) and sysinit (OpenRC) before any other level.
+    if (EARLY_LEVELS.some((b) => there.has(b))) return true;
     for (const b of where) if (!there.has(b)) return false;
     return true;
   }

@@ -3,8 +3,9 @@
  * - A name is, in this order: a service; a facility spelling (bundle of its providers); a name some
  *   services provide (bundle of them, the s6-rc FAQ's answer to "provides"); a start bundle. Nothing:
  *   `requires` gets an EMPTY bundle of that name and a warning, `wants`/order-only refs are dropped.
- * - `requires`/`wants` pull the target in. `after`/`before` only order, so they become an edge only
- *   towards services already started wherever the dependent is (never pull in a new service).
+ * - `requires`/`wants` pull the target in. `after`/`before` and `wants` marked `ifStarted` (LSB
+ *   Should-Start, OpenRC use) only order, so they become an edge only towards services already started
+ *   wherever the dependent is (never pull in a new service).
  *   `before X` from A is turned around: X depends on A.
  * - `conflicts` and stop-phase references have no s6-rc equivalent: notes.
  */
@@ -51,7 +52,7 @@ const STRENGTH: Record<'requires' | 'wants', Strength> = { requires: 'requires',
 function resolveOne(reg: Registry, s: Service, d: DepRef, edges: Edge[], diagnostics: Diagnostic[]): void {
   const note = (code: string, message: string) =>
     diagnostics.push(diag('note', code, d.origin.file, d.origin.line, `${s.name}: ${message}`, s.name));
-  const why = `${d.kind} ${describeRef(d)}`;
+  const why = `${d.kind}${d.ifStarted ? ' (only if started anyway)' : ''} ${describeRef(d)}`;
   if (d.kind === 'conflicts') {
     note('dep-conflicts', `conflicts with ${describeRef(d)}: s6-rc has no conflicts; not mapped`);
     return;
@@ -75,14 +76,14 @@ function resolveOne(reg: Registry, s: Service, d: DepRef, edges: Edge[], diagnos
     note('dep-self-member', `${why}: it is itself a member of that bundle; dropped`);
     return;
   }
-  if (d.kind === 'requires' || d.kind === 'wants') {
+  if (d.kind === 'requires' || (d.kind === 'wants' && !d.ifStarted)) {
     edges.push({ from: s.name, to: node, strength: STRENGTH[d.kind], origin: d.origin, why });
     return;
   }
   const members = [...atoms].sort(cmp);
-  if (d.kind === 'after') {
-    // `Wants=x` + `After=x` (or Should-Start, which orders too): the pulling edge already orders.
-    const pulled = s.deps.some((o) => (o.kind === 'requires' || o.kind === 'wants') && o.phase !== 'stop' && o.target === d.target && o.facility === d.facility);
+  if (d.kind === 'after' || d.kind === 'wants') {
+    // `Wants=x` + `After=x`: the pulling edge already orders.
+    const pulled = d.kind === 'after' && s.deps.some((o) => (o.kind === 'requires' || (o.kind === 'wants' && !o.ifStarted)) && o.phase !== 'stop' && o.target === d.target && o.facility === d.facility);
     if (pulled) return;
     const kept = members.filter((m) => reg.startedWherever(m, s.name));
     const dropped = members.filter((m) => !kept.includes(m));

@@ -103,6 +103,22 @@ describe('dependency resolution', () => {
     expect(dropped.join('\n')).toContain('nowhere');
   });
 
+  it('Should-Start / OpenRC use order against a service started anyway, and never enable one', () => {
+    const should = (target: string) => ({ ...dep('wants', target), ifStarted: true });
+    const plan = planConversion([result([
+      svc('syslogd', { startIn: R2 }),
+      svc('disabled'),
+      svc('mountall', { startIn: ['runlevel-S'] }),
+      svc('app', { startIn: R2, deps: [should('syslogd'), should('disabled'), should('mountall')] }),
+      svc('pulls', { format: 'systemd', startIn: ['multi-user'], deps: [dep('wants', 'disabled')] }),
+    ])]);
+    // runlevel S runs before every other runlevel, so mountall is started wherever app is.
+    expect(depsOf(plan, 'app')).toEqual(['mountall', 'syslogd']);
+    expect(codes(plan, 'dep-order-dropped').map((d) => d.message).join('\n')).toContain('disabled');
+    // systemd Wants= does pull its target in.
+    expect(depsOf(plan, 'pulls')).toEqual(['disabled']);
+  });
+
   it('a service started nowhere gets no order edges (they would start the target with it)', () => {
     const plan = planConversion([result([svc('b', { startIn: R2 }), svc('a', { deps: [dep('after', 'b')] })])]);
     expect(depsOf(plan, 'a')).toEqual([]);
