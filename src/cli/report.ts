@@ -22,7 +22,49 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
   return list.some((d) => d.severity === 'error');
 }
 
-/** Stable JSON: keys in insertion order, two-space indent, trailing newline. */
+/**
+ * Stable JSON: keys in insertion order, two-space indent, trailing newline. Written in pieces (each
+ * top-level member, each element of a top-level array) so a 4,000-service model is never one 25 MB
+ * string; the bytes are exactly `JSON.stringify(value, null, 2)`.
+ */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  for (const piece of jsonChunks(value)) process.stdout.write(piece);
+  process.stdout.write('\n');
+}
+
+/** Pretty JSON at a given indentation: raw newlines never occur inside JSON strings, so this is exact. */
+function indented(value: unknown, indent: string): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, '\n' + indent);
+}
+
+export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<string> {
+  const isPlain = value !== null && typeof value === 'object' && !('toJSON' in (value as object));
+  if (depth >= 2 || !isPlain) {
+    yield indented(value, indent);
+    return;
+  }
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return void (yield '[]');
+    yield '[\n';
+    for (let i = 0; i < value.length; i++) {
+      // JSON.stringify writes null for array holes and for values it cannot represent.
+      const v = value[i] === undefined || typeof value[i] === 'function' ? null : value[i];
+      yield inner;
+      yield* jsonChunks(v, inner, depth + 1);
+      yield i + 1 < value.length ? ',\n' : '\n';
+    }
+    yield indent + ']';
+    return;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  if (entries.length === 0) return void (yield '{}');
+  yield '{\n';
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]!;
+    yield `${inner}${JSON.stringify(k)}: `;
+    yield* jsonChunks(v, inner, depth + 1);
+    yield i + 1 < entries.length ? ',\n' : '\n';
+  }
+  yield indent + '}';
 }
