@@ -10,10 +10,11 @@ for def in samples/output/*/; do
   name=$(basename "$def")
   type=$(cat "$def/type")
   links=""
-  [ -d "$def/dependencies.d" ] && links="needs: $(ls "$def/dependencies.d" | tr '\n' ' ')"
-  [ -d "$def/contents.d" ] && links="contains: $(ls "$def/contents.d" | grep -v '^\.' | tr '\n' ' ')"
+  # ls without -A hides contents.d/.empty, the marker of an empty bundle.
+  if [ -d "$def/dependencies.d" ]; then links="needs: $(ls "$def/dependencies.d" | tr '\n' ' ')"; fi
+  if [ -d "$def/contents.d" ]; then links="contains: $(ls "$def/contents.d" | tr '\n' ' ')"; fi
   printf '%-18s %-8s %s\n' "$name" "$type" "$links"
   for f in up down run; do
-    [ -f "$def/$f" ] && sed "s/^/    $f| /" "$def/$f"
+    if [ -f "$def/$f" ]; then sed "s/^/    $f| /" "$def/$f"; fi
   done
 done
