@@ -77,12 +77,17 @@ add('Service', 'not-carried', 'no s6-rc equivalent', [
 ]);
 
 // ---- execution environment (systemd.exec(5)), valid in [Service] and the other process units ----
-const EXEC_MAPPED = ['User', 'Group', 'WorkingDirectory', 'Environment', 'EnvironmentFile', 'UMask'];
+const EXEC_MAPPED = ['User', 'Group', 'WorkingDirectory', 'Environment', 'EnvironmentFile', 'UMask',
+  // Made by the run script (mkdir -p -m MODE, chown to User=) before privileges are dropped: directories.ts.
+  'RuntimeDirectory', 'RuntimeDirectoryMode', 'StateDirectory', 'StateDirectoryMode', 'CacheDirectory',
+  'CacheDirectoryMode', 'LogsDirectory', 'LogsDirectoryMode', 'ConfigurationDirectory', 'ConfigurationDirectoryMode'];
 const EXEC_APPROX: [string, string[]][] = [
   ['s6 sends output to the service\'s logger or the catch-all logger; other destinations are not carried',
     ['StandardOutput', 'StandardError', 'StandardInput', 'StandardInputText', 'StandardInputData']],
   ['the logger has no syslog identity, facility or level', ['SyslogIdentifier', 'SyslogFacility', 'SyslogLevel', 'SyslogLevelPrefix', 'LogLevelMax', 'LogExtraFields', 'LogRateLimitIntervalSec', 'LogRateLimitBurst', 'LogFilterPatterns', 'LogNamespace']],
   ['s6-setuidgid sets the user\'s groups from /etc/group, not the listed ones', ['SupplementaryGroups']],
+  // systemd.exec(5): RuntimeDirectory= is removed at stop unless RuntimeDirectoryPreserve=yes|restart.
+  ['the directory is made (mkdir -p) at each start and never removed at stop by s6, as if RuntimeDirectoryPreserve=yes', ['RuntimeDirectoryPreserve']],
 ];
 const EXEC_NOT_CARRIED: [string, string[]][] = [
   ['recorded as the chroot, but the generated run script does not enter it (a warning says so)', ['RootDirectory']],
@@ -113,11 +118,6 @@ const EXEC_NOT_CARRIED: [string, string[]][] = [
   ['scheduling: no s6 tool sets it (use nice/chrt/ionice/taskset in the run script)', [
     'Nice', 'CPUSchedulingPolicy', 'CPUSchedulingPriority', 'CPUSchedulingResetOnFork', 'CPUAffinity', 'NUMAPolicy',
     'NUMAMask', 'IOSchedulingClass', 'IOSchedulingPriority', 'OOMScoreAdjust', 'TimerSlackNSec', 'Personality', 'CoredumpFilter',
-  ]],
-  ['directories are not created: make them in the run script (mkdir -p, chown) if the daemon needs them', [
-    'RuntimeDirectory', 'RuntimeDirectoryMode', 'RuntimeDirectoryPreserve', 'StateDirectory', 'StateDirectoryMode',
-    'CacheDirectory', 'CacheDirectoryMode', 'LogsDirectory', 'LogsDirectoryMode', 'ConfigurationDirectory',
-    'ConfigurationDirectoryMode',
   ]],
   ['credentials are a systemd service; s6 passes none', ['LoadCredential', 'LoadCredentialEncrypted', 'SetCredential', 'SetCredentialEncrypted', 'ImportCredential']],
   ['environment filtering: the s6 run script starts from s6-supervise\'s environment', ['PassEnvironment', 'UnsetEnvironment']],

@@ -4,6 +4,7 @@
  */
 import { diag, type Diagnostic } from '../../src/model/diagnostic.js';
 import { emptyRunFacts, type Finding, type Limits, type Origin, type RunFacts } from '../../src/model/service.js';
+import { applyDirectories } from './directories.js';
 import type { LoadedUnit } from './load-unit.js';
 import type { SettingValue } from './unit-file.js';
 import { LIMITS, parseEnvironment, parseLimit, parseTimeSpan, signalName } from './values.js';
@@ -108,5 +109,6 @@ export function applyRunSettings(loaded: LoadedUnit, get: Get, last: Last, findi
     if (n) run.stopSignal = { name: n, origin: sig.origin };
     else warn(sig.origin, 'unit-bad-signal', `KillSignal=${sig.value} is not a signal; ignored`);
   }
+  applyDirectories(run, get, last, findings, warn);
   return run;
 }

@@ -79,6 +79,11 @@ export interface RunFacts {
   /** Milliseconds. */
   timeoutStart?: { ms: number; origin: Origin };
   timeoutStop?: { ms: number; origin: Origin };
+  /**
+   * Directories made before the daemon starts (systemd RuntimeDirectory= and friends, systemd.exec(5)):
+   * absolute paths, octal mode (default `0755`); owned by the service's user when it has one.
+   */
+  directories?: { path: string; mode: string; origin: Origin }[];
 }
 
 /** A sysvinit `/etc/init.d` script, read statically. */

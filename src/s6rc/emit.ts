@@ -1,6 +1,7 @@
 /**
  * The back end: model (after the passes) -> in-memory s6-rc source tree. Knows s6-rc, not source formats.
- * - oneshot: `up`/`down` from the wrapper's argvs, one execline line each (`chainCommands`);
+ * - oneshot: `up`/`down` from the wrapper's argvs, one execline line each (`chainCommands`), `up` making
+ *   the run facts' directories first;
  * - longrun: `run` from `renderRunScript` with the service's run facts, `env/` files, `down-signal`;
  * - timeouts in ms; bundles from `HostFacts.bundles`.
  * A service without a wrapper, or with an argument no program can receive, is left out with a
@@ -12,7 +13,7 @@ import { accountChain } from './account.js';
 import { chainCommands } from './emit-chain.js';
 import { envDirFiles } from './emit-env.js';
 import { execlineLine, UnsafeArgvError } from './execline.js';
-import { renderRunScript, type RunScriptSpec } from './run-script.js';
+import { directoryCommands, directorySpecs, renderRunScript, type RunScriptSpec } from './run-script.js';
 import { definition, newTree, type S6Definition, type S6Tree } from './tree.js';
 
 /** Largest value s6-rc-compile accepts in `timeout-up`/`timeout-down` (uint32, reference §1.3). */
@@ -43,6 +44,8 @@ function runSpec(s: Service, argv: string[], notes: Diagnostic[]): { spec: RunSc
   if (Object.keys(files).length > 0) spec.envDir = true;
   if (r.envFiles.length > 0) spec.envFiles = r.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax }));
   if (r.workdir) spec.workdir = r.workdir.path;
+  const dirs = serviceDirectories(s);
+  if (dirs.length > 0) spec.directories = dirs;
   if (r.umask) spec.umask = r.umask.value;
   if (r.limits && Object.keys(r.limits.value).length > 0) spec.limits = r.limits.value;
   if (r.user) {
@@ -63,13 +66,20 @@ function runSpec(s: Service, argv: string[], notes: Diagnostic[]): { spec: RunSc
   return { spec, files };
 }
 
+/** RuntimeDirectory= and friends, owned by User=/Group= (a group alone changes nothing: see group-not-applied). */
+function serviceDirectories(s: Service) {
+  return directorySpecs(s.run.directories, s.run.user ? { user: s.run.user.name, ...(s.run.group ? { group: s.run.group.name } : {}) } : {});
+}
+
 /** Builds one definition; throws UnsafeArgvError when an argument cannot be written. */
 function serviceDefinition(s: Service, notes: Diagnostic[]): S6Definition | undefined {
   const w = s.wrapper;
   if (!w) return undefined;
   const def = definition(s.name, w.kind);
   if (w.kind === 'oneshot') {
-    def.files['up'] = { content: w.up.length > 0 ? chainCommands(w.up) + '\n' : '' };
+    // The directories are made first, like systemd does before ExecStartPre=.
+    const up = [...directoryCommands(serviceDirectories(s)), ...w.up];
+    def.files['up'] = { content: up.length > 0 ? chainCommands(up) + '\n' : '' };
     if (w.down.length > 0) def.files['down'] = { content: chainCommands(w.down) + '\n' };
   } else {
     const { spec, files } = runSpec(s, w.run, notes);

@@ -2,7 +2,7 @@
  * Longrun `run` scripts: an execline chain that sets up the process state, then execs the daemon.
  * Every word goes through `execlineLine`, so the daemon receives its argv byte for byte.
  * Order matters (reference §7.8): `./env` is relative to the servicedir, so s6-envdir comes before `cd`;
- * privileges are dropped last so limits and umask are set while still root.
+ * privileges are dropped last so directories, limits and umask are made/set while still root.
  */
 import { EXECLINE_SHEBANG, execlineLine } from './execline.js';
 
@@ -21,13 +21,51 @@ export interface RunScriptSpec {
   limits?: Record<string, string>;
   /** Account name (or numeric `uid:gid`) for s6-setuidgid; it does not accept `user:group` names. */
   user?: string;
+  /**
+   * Directories made before anything else runs (systemd RuntimeDirectory= and friends): `mkdir -p -m MODE`,
+   * then `chown OWNER` when an owner (`user` or `user:group`) is given. Done while still root.
+   */
+  directories?: DirectorySpec[];
   /** Readiness polled by s6-notifyoncheck (must run before `cd`: it reads ./data/check). */
   notifyOnCheck?: { fd: number; checkArgs?: string[] };
+}
+
+export interface DirectorySpec {
+  /** Absolute path. */
+  path: string;
+  /** Octal mode, e.g. `0755`. */
+  mode: string;
+  /** `user` or `user:group` for chown; absent: left to root. */
+  owner?: string;
+}
+
+/** Coreutils on Debian; absolute because the supervision tree's PATH is minimal. */
+export const MKDIR_PROGRAM = '/bin/mkdir';
+export const CHOWN_PROGRAM = '/bin/chown';
+
+/**
+ * The commands making the directories, in order. `-m` applies to the last component only (parents get
+ * the umask's default), as with systemd, which makes the parents 0755.
+ */
+export function directoryCommands(dirs: readonly DirectorySpec[]): string[][] {
+  return dirs.flatMap((d) => [
+    [MKDIR_PROGRAM, '-p', '-m', d.mode, d.path],
+    ...(d.owner ? [[CHOWN_PROGRAM, d.owner, d.path]] : []),
+  ]);
+}
+
+/** Directory specs from the run facts, owned by the account the service runs as (systemd: User=/Group=). */
+export function directorySpecs(dirs: readonly { path: string; mode: string }[] | undefined, account: { user?: string; group?: string }): DirectorySpec[] {
+  const owner = account.user ? (account.group ? `${account.user}:${account.group}` : account.user) : undefined;
+  return (dirs ?? []).map((d) => ({ path: d.path, mode: d.mode, ...(owner ? { owner } : {}) }));
 }
 
 export function renderRunScript(spec: RunScriptSpec): string {
   const lines: string[] = [EXECLINE_SHEBANG];
   if (spec.stderrToStdout) lines.push(execlineLine(['fdmove', '-c', '2', '1']));
+  // After fdmove so a failing mkdir is logged; `mkdir -p -m` leaves an existing directory's mode alone
+  // (systemd does not fix it either for an existing directory, it only logs the difference).
+  for (const argv of directoryCommands(spec.directories ?? [])) lines.push(`if { ${execlineLine(argv)} }`);
   if (spec.envDir) lines.push(execlineLine(['s6-envdir', './env']));
   if (spec.notifyOnCheck) {
     const n = spec.notifyOnCheck;

@@ -9,7 +9,7 @@
  */
 import type { Service } from '../model/service.js';
 import { accountChain } from '../s6rc/account.js';
-import { renderRunScript, type RunScriptSpec } from '../s6rc/run-script.js';
+import { directorySpecs, renderRunScript, type RunScriptSpec } from '../s6rc/run-script.js';
 import { EXECLINE_SHEBANG, execlineLine } from '../s6rc/execline.js';
 import { definition, type S6Definition, type S6Tree } from '../s6rc/tree.js';
 import { envDirFiles } from '../s6rc/emit-env.js';
@@ -138,6 +138,9 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   const uid = accountChain(account);
   if (!uid.ok) return uid;
   if (uid.carried) carried.push(uid.carried);
+  // RuntimeDirectory= and friends, made while still root and handed to the account the daemon runs as.
+  const dirs = directorySpecs(service.run.directories, account);
+  if (dirs.length > 0) spec.directories = dirs;
   // nice runs while still root (a negative level needs it), right before privileges are dropped.
   const nice = niceLevel(service);
   let niceChain: string[] = [];
