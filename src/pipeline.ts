@@ -2,7 +2,8 @@
  * The whole conversion, front to back: discovery -> importers -> passes -> (convert) the atomic writer.
  * No logic of its own beyond wiring; the CLI calls these.
  */
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, normalize, resolve, sep } from 'node:path';
 import { importOpenrc } from '../importers/openrc/index.js';
 import { importSystemd } from '../importers/systemd/index.js';
 import { importSysv } from '../importers/sysv/index.js';
@@ -150,16 +151,34 @@ function sortKeys(value: unknown): unknown {
 }
 
 /**
- * Importers resolve companion paths (`/etc/default/x` under root) to absolute ones. When the user gave a
- * relative `--root`, write those paths relative again, as the user named them, so the model and the
- * diagnostics are the same bytes wherever the checkout lives. Only paths under the root's absolute
- * path change; paths on the converted system never contain it.
+ * Importers resolve some paths under the root (companion files, the systemd search path) to absolute
+ * ones. When the user gave a relative `--root`, write every such path relative again, as the user spelled
+ * the root (`join(root, ...)`, as discovery names files), so the model and the diagnostics are the same
+ * bytes wherever the checkout lives. Paths inside text (a message naming two files) change too. Only the
+ * root's absolute path (and its real path, when a symlink leads there) is replaced; paths on the
+ * converted system never contain it.
  */
-function relativeToUserRoot(root: string): (value: unknown) => unknown {
+export function relativeToUserRoot(root: string): (value: unknown) => unknown {
   if (isAbsolute(root)) return (v) => v;
+  const spelled = normalize(root).replace(/\/+$/, '') || '.';
   const abs = resolve(root);
-  const prefix = abs.endsWith(sep) ? abs : abs + sep;
-  const fix = (s: string) => (s === abs ? root : s.startsWith(prefix) ? join(root, s.slice(prefix.length)) : s);
+  // Run from `/`, every absolute path is under the root: nothing to tell apart.
+  if (abs === sep) return (v) => v;
+  const prefixes = [abs];
+  try {
+    const real = realpathSync(abs);
+    if (real !== abs) prefixes.push(real);
+  } catch {
+    // A root that does not exist has no files to name; discovery reports it.
+  }
+  // The root's absolute path where a path starts (not inside a longer word) and ends (at `/` or a
+  // non-path character), longest first so a real path that extends the resolved one wins.
+  const escaped = prefixes.sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`(?<![\\w.~/-])(?:${escaped.join('|')})(/|(?![\\w.~-]))`, 'g');
+  const fix = (s: string) =>
+    prefixes.some((p) => s.includes(p))
+      ? s.replace(pattern, (_m, slash: string) => (slash === '/' ? (spelled === '.' ? '' : spelled + '/') : spelled))
+      : s;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return fix(v);
     if (Array.isArray(v)) return v.map(walk);

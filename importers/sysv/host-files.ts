@@ -23,7 +23,8 @@ export function readSysvHostFacts(root: string, hasScripts: boolean): { host: Ho
 /** inittab(5): `id:RUNLEVEL:initdefault:` names the default runlevel. */
 function readInittab(root: string, hasScripts: boolean, host: HostFacts, diagnostics: Diagnostic[]): void {
   const path = onDisk(root, '/etc/inittab');
-  if (existsSync(path)) {
+  const exists = existsSync(path);
+  if (exists) {
     const r = readSourceFile(path);
     if (!r.ok) { diagnostics.push(r.diagnostic); return; }
     const lines = r.text.split('\n');
@@ -43,8 +44,11 @@ function readInittab(root: string, hasScripts: boolean, host: HostFacts, diagnos
   }
   if (hasScripts) {
     // Debian Policy 9.3.1: without an initdefault entry, the boot runlevel is 2.
-    host.defaultBundles = { bundles: [runlevelBundle(DEBIAN_DEFAULT_RUNLEVEL)], origin: { file: path } };
-    diagnostics.push(diag('note', 'inittab-no-default', path, undefined, `no initdefault entry; using Debian's default runlevel ${DEBIAN_DEFAULT_RUNLEVEL}`));
+    // A diagnostic names a file the user can open: without an inittab, the scripts' directory.
+    const origin = exists ? path : onDisk(root, '/etc/init.d');
+    host.defaultBundles = { bundles: [runlevelBundle(DEBIAN_DEFAULT_RUNLEVEL)], origin: { file: origin } };
+    diagnostics.push(diag('note', 'inittab-no-default', origin, undefined,
+      `${exists ? 'no initdefault entry in /etc/inittab' : 'no /etc/inittab'}; using Debian's default runlevel ${DEBIAN_DEFAULT_RUNLEVEL}`));
   }
 }
 

@@ -5,7 +5,9 @@
  */
 import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
 import { DEBIAN_DEFAULT_RUNLEVEL, DEFAULT_BUNDLE, OPENRC_BOOT_LEVELS, SYSV_START_LEVELS, runlevelBundle, targetBundle } from '../model/naming.js';
-import type { DepRef, HostFacts, Service } from '../model/service.js';
+import { dirname } from 'node:path';
+import type { DepRef, HostFacts, Origin, Service } from '../model/service.js';
+import { sourceFile } from './merge.js';
 import { cleanName } from './names.js';
 import { bundleNode, serviceNode, type PendingBundle, type Registry } from './registry.js';
 
@@ -37,25 +39,29 @@ function describe(bundle: string): string {
   return bundle.startsWith('runlevel-') ? `runlevel ${bundle.slice('runlevel-'.length)}` : `target ${bundle}`;
 }
 
-function startBundle(reg: Registry, name: string): PendingBundle {
+/** `origin`: the file that first asks for the bundle (a service started in it, the `.target` unit). */
+function startBundle(reg: Registry, name: string, origin?: Origin): PendingBundle {
   const facility = reg.aliases.get(name);
-  if (facility !== undefined) return reg.ensureBundle(facility, '-facility', `facility ${facility}`);
-  if (name === DEFAULT_BUNDLE) return reg.ensureBundle(DEFAULT_BUNDLE, '-bundle', 'the bundle s6-rc boots');
-  return reg.ensureBundle(name, '-bundle', describe(name));
+  if (facility !== undefined) return reg.ensureBundle(facility, '-facility', `facility ${facility}`, origin);
+  if (name === DEFAULT_BUNDLE) return reg.ensureBundle(DEFAULT_BUNDLE, '-bundle', 'the bundle s6-rc boots', origin);
+  return reg.ensureBundle(name, '-bundle', describe(name), origin);
 }
 
 export function addStartBundles(reg: Registry, targets: readonly TargetUnit[]): void {
   for (const s of reg.services.values()) {
-    for (const b of s.startIn) startBundle(reg, b).members.add(serviceNode(s.name));
+    for (const b of s.startIn) startBundle(reg, b, { file: sourceFile(s) }).members.add(serviceNode(s.name));
   }
-  for (const t of [...targets].sort((a, b) => cmp(a.bundle, b.bundle))) {
+  const sortedTargets = [...targets].sort((a, b) => cmp(a.bundle, b.bundle));
+  // A bundle a target unit defines comes from that unit, even when a service named it first.
+  for (const t of sortedTargets) startBundle(reg, t.bundle).origin = { file: t.file };
+  for (const t of sortedTargets) {
     const bundle = startBundle(reg, t.bundle);
     for (const d of t.pulls) {
       const name = d.facility ? d.target : d.target.endsWith('.target') ? targetBundle(d.target) : d.target.replace(/\.service$/, '');
       if (reg.services.has(name) && !d.facility) bundle.members.add(serviceNode(name));
       else if (reg.bundles.has(name) || targets.some((o) => o.bundle === name)) {
-        if (name !== t.bundle) bundle.members.add(bundleNode(startBundle(reg, name).wanted));
-      } else if (d.facility) bundle.members.add(bundleNode(reg.ensureBundle(name, '-facility', `facility ${name}`).wanted));
+        if (name !== t.bundle) bundle.members.add(bundleNode(startBundle(reg, name, { file: t.file }).wanted));
+      } else if (d.facility) bundle.members.add(bundleNode(reg.ensureBundle(name, '-facility', `facility ${name}`, d.origin).wanted));
     }
   }
 }
@@ -80,10 +86,11 @@ export function addDefaultBundle(reg: Registry, host: HostFacts, diagnostics: Di
     .map((b) => b.wanted)
     .sort(cmp);
   let chosen: string[];
-  const origin = host.defaultBundles?.origin ?? { file: 'default' };
+  const sysvStarts = starts.filter((b) => SYSV_LEVEL_BUNDLES.has(b));
+  const origin = host.defaultBundles?.origin ?? guessOrigin(reg, sysvStarts.length > 0 ? sysvStarts : starts);
   if (host.defaultBundles && host.defaultBundles.bundles.length > 0) {
     chosen = host.defaultBundles.bundles.map(cleanName);
-  } else if (starts.some((b) => SYSV_LEVEL_BUNDLES.has(b))) {
+  } else if (sysvStarts.length > 0) {
     chosen = [runlevelBundle(DEBIAN_DEFAULT_RUNLEVEL)];
     diagnostics.push(diag('note', 'default-bundle-guessed', origin.file, undefined,
       `no default runlevel found: ${DEFAULT_BUNDLE} starts runlevel ${DEBIAN_DEFAULT_RUNLEVEL}, Debian's default`));
@@ -97,7 +104,7 @@ export function addDefaultBundle(reg: Registry, host: HostFacts, diagnostics: Di
   const early: string[] = [];
   if (chosen.some((b) => SYSV_LEVEL_BUNDLES.has(b) && b !== SYSV_RUNLEVEL_S)) early.push(SYSV_RUNLEVEL_S);
   if (chosen.some((b) => OPENRC_LEVEL_BUNDLES.includes(b))) early.push(...OPENRC_EARLY_LEVELS);
-  const def = startBundle(reg, DEFAULT_BUNDLE);
+  const def = startBundle(reg, DEFAULT_BUNDLE, origin);
   for (const b of early) if (reg.bundles.has(b) && !chosen.includes(b)) chosen.push(b);
   // A unit enabled on a sysvinit host (a Debian host carries both) starts with the runlevel systemd
   // equates to its target (systemd.special(7): runlevel2.target..runlevel4.target are multi-user.target,
@@ -118,4 +125,15 @@ export function addDefaultBundle(reg: Registry, host: HostFacts, diagnostics: Di
     }
     def.members.add(bundleNode(startBundle(reg, b).wanted));
   }
+}
+
+/**
+ * Where a guessed `default` comes from when the host names none: the directory holding the scripts or
+ * units that asked for the start bundles it is built from (`/etc/init.d` under the root), the place a
+ * user looks to see what boots.
+ */
+function guessOrigin(reg: Registry, bundles: readonly string[]): Origin {
+  const files = bundles.map((b) => reg.bundles.get(b)?.origin?.file).filter((f): f is string => f !== undefined).sort(cmp);
+  const first = files[0] ?? [...reg.services.values()].map(sourceFile).sort(cmp)[0];
+  return { file: first === undefined ? '.' : dirname(first) };
 }

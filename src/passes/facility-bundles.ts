@@ -11,10 +11,12 @@
  */
 import { diag, type Diagnostic } from '../model/diagnostic.js';
 import type { HostFacts, Origin, Service } from '../model/service.js';
+import { sourceFile } from './merge.js';
 import { bundleNode, facilityKey, parseNode, serviceNode, type PendingBundle, type Registry } from './registry.js';
 
-function facilityBundle(reg: Registry, name: string): PendingBundle {
-  return reg.ensureBundle(name, '-facility', `facility ${name}`);
+/** `origin`: the first file that makes the facility (a member's script or unit, an insserv.conf line). */
+function facilityBundle(reg: Registry, name: string, origin?: Origin): PendingBundle {
+  return reg.ensureBundle(name, '-facility', `facility ${name}`, origin);
 }
 
 /** Facilities a service belongs to through its own name, provided names, targets or Wants+Before. */
@@ -35,18 +37,19 @@ function facilitiesOf(reg: Registry, s: Service): Set<string> {
 export function addFacilityBundles(reg: Registry, host: HostFacts, diagnostics: Diagnostic[]): void {
   const nestedOrigin = new Map<string, Origin>();
   for (const s of reg.services.values()) {
-    for (const f of facilitiesOf(reg, s)) facilityBundle(reg, f).members.add(serviceNode(s.name));
+    for (const f of facilitiesOf(reg, s)) facilityBundle(reg, f, { file: sourceFile(s) }).members.add(serviceNode(s.name));
   }
   const keys = Object.keys(host.facilityMembers).sort();
   for (const key of keys) {
     const name = facilityKey(key, reg.aliases);
-    const bundle = facilityBundle(reg, name);
-    for (const m of host.facilityMembers[key] ?? []) {
+    const members = host.facilityMembers[key] ?? [];
+    const bundle = facilityBundle(reg, name, members[0]?.origin);
+    for (const m of members) {
       const member = m.name.replace(/^\+/, '');
       if (member.startsWith('$')) {
         const nested = facilityKey(member, reg.aliases);
         if (nested !== name) {
-          facilityBundle(reg, nested);
+          facilityBundle(reg, nested, m.origin);
           bundle.members.add(bundleNode(nested));
           if (!nestedOrigin.has(`${name}\0${nested}`)) nestedOrigin.set(`${name}\0${nested}`, m.origin);
         }
@@ -79,7 +82,8 @@ function breakBundleCycles(reg: Registry, origins: Map<string, Origin>, diagnost
       if (st === 'open') {
         const cycle = [...path.slice(path.indexOf(child)), child];
         bundle.members.delete(m);
-        const origin = origins.get(`${name}\0${child}`) ?? { file: 'insserv.conf' };
+        // Every nesting comes from an insserv.conf line (the only source of nested facilities).
+        const origin = origins.get(`${name}\0${child}`) ?? bundle.origin ?? { file: name };
         diagnostics.push(diag('warning', 'bundle-cycle-broken', origin.file, origin.line,
           `bundle cycle ${cycle.join(' -> ')}: ${name} no longer contains ${child}`));
       } else if (st === undefined) visit(child);

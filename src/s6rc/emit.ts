@@ -127,16 +127,21 @@ export function emitTree(services: readonly Service[], host: HostFacts): EmitRes
         `${s.name}: not converted: ${e.message}`, s.name));
     }
   }
+  const byName = new Map(services.map((s) => [s.name, s]));
+  // A diagnostic names a file: the service's source where there is one.
+  const fileNamed = (name: string) => {
+    const s = byName.get(name);
+    return s ? fileOf(s) : name;
+  };
   const bundles = (host.bundles ?? []).filter((b) => {
     if (!atoms.has(b.name)) return true;
-    diagnostics.push(diag('error', 'bundle-name-taken', b.name, undefined, `bundle ${b.name} (${b.reason}) is not written: a service has that name`));
+    diagnostics.push(diag('error', 'bundle-name-taken', fileNamed(b.name), undefined, `bundle ${b.name} (${b.reason}) is not written: a service has that name`));
     return false;
   });
   const defined = new Set([...atoms.keys(), ...bundles.map((b) => b.name)]);
-  const byName = new Map(services.map((s) => [s.name, s]));
   const missing = (owner: string, name: string, what: string) => {
     const gone = byName.get(name);
-    diagnostics.push(diag('warning', 'dep-not-converted', gone ? fileOf(gone) : owner, undefined,
+    diagnostics.push(diag('warning', 'dep-not-converted', gone ? fileOf(gone) : fileNamed(owner), undefined,
       `${owner}: ${what} ${name} is dropped: ${gone ? `${name} is not converted` : 'nothing has that name'}`, owner));
   };
   for (const [name, def] of atoms) {
