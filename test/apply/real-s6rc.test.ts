@@ -2,7 +2,7 @@
  * apply and rollback against the real s6-rc tools and a real s6-svscan, all inside a temp dir
  * (--compiled-root and --live point there; the real /etc/s6-rc and /run/s6-rc are never touched).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { quoteExeclineWord } from '../../src/s6rc/execline.js';
 import { bundleCli, runCli } from './cli-bundle.js';
 import { bundleDef, listing, longrunDef, oneshotDef, removeTemps, tempDir, writeSpec } from './helpers.js';
 import { until } from '../support/until.js';
+import { startSvscan, stopSvscan } from '../support/svscan.js';
 
 const tools = findTools();
 const haveS6rc = tools.missing.length === 0;
@@ -56,20 +57,12 @@ describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compil
       default: bundleDef('mark', 'sleeper'),
     });
     writeSleeper(1000);
-    svscan = spawn('s6-svscan', [scandir], { stdio: 'ignore' });
+    svscan = startSvscan(scandir);
   });
 
   afterAll(async () => {
     if (existsSync(live)) spawnSync('s6-rc', ['-l', live, '-da', 'change'], { stdio: 'ignore', timeout: 20_000 });
-    spawnSync('s6-svscanctl', ['-t', scandir], { stdio: 'ignore' });
-    if (svscan && svscan.exitCode === null) {
-      const exited = new Promise((r) => svscan!.once('exit', r));
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (svscan.exitCode === null) {
-        svscan.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await stopSvscan(svscan, scandir, 5000);
     removeTemps();
   });
 

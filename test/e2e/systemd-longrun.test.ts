@@ -4,7 +4,7 @@
  * (run, env/, down-signal ...) and run under Debian's s6-svscan. It must run as the unit's User= with
  * its Environment= and WorkingDirectory=, and `s6-svc -d` must stop it with KillSignal=.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { checkTree, compileWithS6rc } from '../../src/check/index.js';
 import { findS6rcCompile } from '../../src/check/compile.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
 import { until } from '../support/until.js';
+import { startSvscan, stopSvscan } from '../support/svscan.js';
 
 const FIXTURE = join(__dirname, '../fixtures/e2e/longrun');
 const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-svc && command -v s6-svstat && command -v s6-envdir && command -v s6-setuidgid && test -x /usr/bin/execlineb'], { stdio: 'ignore' }).status === 0;
@@ -58,17 +59,7 @@ describe('Type=simple unit converts to a longrun', () => {
   });
 
   afterAll(async () => {
-    if (svscan) {
-      spawnSync('s6-svscanctl', ['-t', scandir], { stdio: 'ignore' });
-      if (svscan.exitCode === null && svscan.signalCode === null) {
-        const exited = new Promise((r) => svscan!.once('exit', r));
-        const late = await Promise.race([exited.then(() => false), new Promise((r) => setTimeout(() => r(true), 3000))]);
-        if (late) {
-          svscan.kill('SIGKILL');
-          await exited;
-        }
-      }
-    }
+    await stopSvscan(svscan, scandir);
     // A daemon left behind by a failed assertion must not outlive the test.
     // (Only if that pid is still the daemon: a pid can be reused once the daemon is gone.)
     const pid = Number(read(join(state, 'pid')));
@@ -105,7 +96,7 @@ describe('Type=simple unit converts to a longrun', () => {
   describe.skipIf(!haveS6 || !isRoot)('under s6-svscan (needs root, Debian s6 and execline)', () => {
     beforeAll(() => {
       assembleServicedir(join(out, 'heartbeat'), join(scandir, 'heartbeat'));
-      svscan = spawn('s6-svscan', [scandir], { stdio: 'ignore' });
+      svscan = startSvscan(scandir);
     });
 
     it('comes up as nobody, with the environment and working directory', async () => {

@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkTree } from '../../src/check/index.js';
-import { main } from '../../src/cli/main.js';
 import { convertHost } from '../../src/pipeline.js';
+import { runMain } from '../support/run-main.js';
 import { hashTree } from './hash-tree.js';
 
 const work = mkdtempSync(join(tmpdir(), 's6m-up-longrun-'));
@@ -42,20 +42,7 @@ ExecStart=/usr/bin/apid
 WantedBy=multi-user.target
 `;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runMain;
 
 const withoutState = (h: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(h).filter(([k]) => k !== '.s6migrate/state.json'));

@@ -3,7 +3,7 @@
  * a logged longrun pipeline, then assembled into servicedirs the way s6-rc does for a pipeline (the
  * producer as the service, the logger as its `log/`) and run under Debian's s6-svscan.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { upgrade } from '../../src/upgrade/upgrade.js';
 import { openrc } from '../upgrade/build.js';
 import { writeTreeForTest } from '../upgrade/disk.js';
 import { until } from '../support/until.js';
+import { startSvscan, stopSvscan } from '../support/svscan.js';
 
 const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-log && test -x /usr/bin/execlineb']).status === 0;
 const isRoot = process.getuid?.() === 0;
@@ -73,19 +74,11 @@ describe.skipIf(!haveS6 || !isRoot)('upgraded daemon under s6-svscan', () => {
 
     servicedir(up.ws.tree.definitions.get('testd-srv')!, join(scandir, 'testd'));
     servicedir(up.ws.tree.definitions.get('testd-log')!, join(scandir, 'testd', 'log'));
-    svscan = spawn('s6-svscan', [scandir], { stdio: 'ignore' });
+    svscan = startSvscan(scandir);
   });
 
   afterAll(async () => {
-    spawnSync('s6-svscanctl', ['-t', scandir], { stdio: 'ignore' });
-    if (svscan && svscan.exitCode === null) {
-      const exited = new Promise((r) => svscan!.once('exit', r));
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (svscan.exitCode === null) {
-        svscan.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await stopSvscan(svscan, scandir);
     rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -1,4 +1,5 @@
 // Hand-built model services for the upgrade tests (the importers fill the same shapes).
+import { definition, newTree, type S6Tree } from '../../src/s6rc/tree.js';
 import { emptyRunFacts, type Evidence, type OpenrcEvidence, type Service, type SsdCall, type SystemdEvidence, type SysvEvidence } from '../../src/model/service.js';
 
 const o = (file: string, line = 1) => ({ file, line });
@@ -43,4 +44,19 @@ export function unit(name: string, type: SystemdEvidence['serviceType'], argv: s
     execStartPre: [], execStartPost: [], execStop: [], execStopPost: [], execReload: [],
     remainAfterExit: false, directives: {},
   };
+}
+
+/** The first conversion of `services` as the tests need it: one init-script oneshot each, all in runlevel-2. */
+export function wrapperTree(services: readonly Service[]): S6Tree {
+  const tree = newTree();
+  const rl = definition('runlevel-2', 'bundle');
+  for (const s of services) {
+    const d = definition(s.name, 'oneshot');
+    d.files['up'] = { content: `"/etc/init.d/${s.name}" "start"\n` };
+    d.files['down'] = { content: `"/etc/init.d/${s.name}" "stop"\n` };
+    tree.definitions.set(s.name, d);
+    rl.contents.push(s.name);
+  }
+  tree.definitions.set('runlevel-2', rl);
+  return tree;
 }

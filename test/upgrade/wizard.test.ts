@@ -6,12 +6,12 @@ import select from '@inquirer/select';
 import { render } from '@inquirer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTree } from '../../src/check/index.js';
-import { definition, newTree } from '../../src/s6rc/tree.js';
+import { definition } from '../../src/s6rc/tree.js';
 import { emptyState, renderState } from '../../src/state/state.js';
 import { inputConfig, selectConfig } from '../../src/upgrade/prompts.js';
 import type { Workspace } from '../../src/upgrade/upgrade.js';
 import { runWizard, type Choice, type WizardIO } from '../../src/upgrade/wizard.js';
-import { service, ssd, sysv, unit } from './build.js';
+import { service, ssd, sysv, unit, wrapperTree } from './build.js';
 import { writeTreeForTest } from './disk.js';
 
 type Step = { choose: string } | { type: string };
@@ -53,19 +53,10 @@ function workspace(): Workspace {
     service('gamma', [unit('gamma', 'simple', ['/usr/bin/gammad', '--serve'])]),
     service('delta', [sysv('delta', [ssd({ exec: '/usr/sbin/vsftpd' })])]),
   ];
-  const tree = newTree();
-  const rl = definition('runlevel-2', 'bundle');
-  for (const s of services) {
-    const d = definition(s.name, 'oneshot');
-    d.files['up'] = { content: `"/etc/init.d/${s.name}" "start"\n` };
-    d.files['down'] = { content: `"/etc/init.d/${s.name}" "stop"\n` };
-    tree.definitions.set(s.name, d);
-    rl.contents.push(s.name);
-  }
+  const tree = wrapperTree(services);
   const def = definition('default', 'bundle');
   def.contents = ['runlevel-2'];
   tree.definitions.set('default', def);
-  tree.definitions.set('runlevel-2', rl);
   return { tree, model: { version: 1, services, host: { facilityMembers: {} } }, state: emptyState() };
 }
 
