@@ -51,13 +51,13 @@ export function cleanServiceNames(input: readonly Service[]): NamesResult {
   const diagnostics: Diagnostic[] = [];
   const renamed = new Map<string, string>();
   // Untouched names claim theirs first, so a clean name never loses to a cleaned one.
-  const order = [...input].sort(
-    (a, b) => Number(cleanServiceName(a.name) !== a.name) - Number(cleanServiceName(b.name) !== b.name) || cmp(a.name, b.name),
-  );
+  const cleaned = new Map(input.map((s) => [s.name, cleanServiceName(s.name)]));
+  const changed = (s: Service) => Number(cleaned.get(s.name) !== s.name);
+  const order = [...input].sort((a, b) => changed(a) - changed(b) || cmp(a.name, b.name));
   const taken = new Map<string, string>();
   const kept: Service[] = [];
   for (const s of order) {
-    const clean = cleanServiceName(s.name);
+    const clean = cleaned.get(s.name)!;
     const holder = taken.get(clean);
     if (holder !== undefined) {
       diagnostics.push(diag('error', 'name-collision', sourceFile(s), undefined,

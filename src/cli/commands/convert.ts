@@ -37,7 +37,11 @@ and is not empty without --force, or is not an s6-rc source directory).`)
       const { hasErrors, printDiagnostics, printJson } = await import('../report.js');
       const { progressFor } = await import('../progress.js');
       const progress = progressFor({ json: opts.json });
-      const scanned = scanHost({ paths, root: opts.root, onProgress: (step, done, total) => progress.update(done, total, step) });
+      let read = { done: 0, total: 0 };
+      const scanned = scanHost({ paths, root: opts.root, onProgress: (step, done, total) => {
+        read = { done, total };
+        progress.update(done, total, step);
+      } });
       // A PATH that does not exist is a usage error: stop before touching --out.
       if (hasMissingPath(scanned.diagnostics)) {
         if (opts.json) printJson({ ok: false, out: opts.out, diagnostics: scanned.diagnostics });
@@ -45,7 +49,7 @@ and is not empty without --force, or is not an s6-rc source directory).`)
         process.exitCode = EXIT_USAGE;
         return;
       }
-      progress.update(scanned.services.length, scanned.services.length, 'writing and checking the tree');
+      progress.update(read.done, read.total, 'writing and checking the tree');
       const result = writeConversion(scanned, opts.out, Boolean(opts.force));
       progress.done();
       const summary = summarize(result.services, result.tree, result.diagnostics);
