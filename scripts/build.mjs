@@ -31,7 +31,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: true,
+  // S6M_BUILD_READABLE=1 keeps names, for profiling.
+  minify: !process.env.S6M_BUILD_READABLE,
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [lazyChildProcessInCommander],
@@ -78,8 +79,11 @@ module.exports = () => {
   return loaded;
 };`;
 // 3. The CLI front with the core embedded.
-await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/s6migrate.cjs', banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, lazyImports('embed', keys)] });
+// S6M_BUILD_OUT=PATH builds only the CLI there (profiling builds beside the real one).
+const outfile = process.env.S6M_BUILD_OUT ?? 'dist/s6migrate.cjs';
+await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile, banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, lazyImports('embed', keys)] });
 
+if (process.env.S6M_BUILD_OUT) process.exit(0);
 await build({ ...common, entryPoints: ['src/cli/manpage-main.ts'], outfile: 'dist/.manpage.cjs' });
 const man = execFileSync(process.execPath, ['dist/.manpage.cjs'], { encoding: 'utf8' });
 rmSync('dist/.manpage.cjs');

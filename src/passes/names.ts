@@ -27,8 +27,20 @@ export function cleanServiceName(name: string): string {
   return TAKEN_BY_TOOL.has(out) ? RENAME_PREFIX + out : out;
 }
 
+/** Names repeat (every dependency, provide and bundle reference); cleaning is pure, so once each. */
+const cleanedNames = new Map<string, string>();
+
 /** Returns a valid s6-rc name for `name` (the same string when it already is one). */
 export function cleanName(name: string): string {
+  let out = cleanedNames.get(name);
+  if (out === undefined) {
+    out = cleanNameUncached(name);
+    cleanedNames.set(name, out);
+  }
+  return out;
+}
+
+function cleanNameUncached(name: string): string {
   // `/` cannot be in a directory entry; LF is fatal; other control bytes break listings and scripts.
   // eslint-disable-next-line no-control-regex
   let out = name.replace(/[\x00-\x1f\x7f/]/g, '_');

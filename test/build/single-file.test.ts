@@ -42,6 +42,17 @@ describe('single-file build', () => {
     expect(readFileSync(join(out, 'default/type'), 'utf8')).toBe('bundle\n');
   });
 
+  it('a reader closing the pipe early (`| head -c 1`) is no error: exit code of the work, nothing on stderr', () => {
+    // `sh -c` gives the real pipe a shell user has; PIPESTATUS-like status through a temp file.
+    const status = join(dir, 'status');
+    const script = `"${process.execPath}" "${join(dir, 's6migrate.cjs')}" scan --root "${join(repo, 'samples/host')}" --json 2>"${dir}/err"; echo $? > "${status}"`;
+    const r = spawnSync('sh', ['-c', `(${script}) | head -c 1`], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout).toBe('{');
+    expect(readFileSync(join(dir, 'err'), 'utf8')).toBe('');
+    // scan exits 0 or 1 (services needing attention), never 2 or a crash.
+    expect(['0', '1']).toContain(readFileSync(status, 'utf8').trim());
+  });
+
   it('docs/s6migrate.1 is generated from the current --help definitions', () => {
     expect(readFileSync(join(repo, 'docs/s6migrate.1'), 'utf8')).toBe(renderManPage(buildProgram()));
   });

@@ -74,11 +74,17 @@ export interface Summary {
 export function summarize(services: readonly Service[], tree: S6Tree, diagnostics: readonly Diagnostic[]): Summary {
   const counts = { oneshot: 0, longrun: 0, bundle: 0 };
   for (const d of tree.definitions.values()) counts[d.type]++;
+  // The emitter says why (service-not-converted, unsafe-argument): the first such message per service,
+  // indexed once (a search per service is quadratic on a large host).
+  const saidFor = new Map<string, Diagnostic>();
+  for (const d of diagnostics) {
+    if (d.service !== undefined && d.severity !== 'note' && !saidFor.has(d.service) && d.message.includes('not converted')) saidFor.set(d.service, d);
+  }
   const notConverted = services
     .filter((s) => !tree.definitions.has(s.name))
     .map((s) => {
-      // The emitter says why (service-not-converted, unsafe-argument); fall back to the service's findings.
-      const said = diagnostics.find((d) => d.service === s.name && d.severity !== 'note' && /not converted/.test(d.message));
+      // Fall back to the service's findings.
+      const said = saidFor.get(s.name);
       const reason = said ? said.message.replace(/^.*?not converted: /, '') : (s.findings[0]?.message ?? 'the source gives no way to start it');
       return { name: s.name, file: s.sources[0]?.file ?? '', reason };
     })
