@@ -115,3 +115,17 @@ describe('s6migrate convert', () => {
     expect(run('scan', '--help').out).toContain('Exit codes');
   });
 });
+
+describe('s6migrate with no command', () => {
+  it('shows the help on stderr and exits 2 (usage); asking for help exits 0', () => {
+    const bare = run();
+    expect(bare.code).toBe(2);
+    expect(bare.out).toBe('');
+    expect(bare.err).toContain('Usage: s6migrate');
+    for (const asked of [['--help'], ['help'], ['help', 'scan']]) {
+      const r = run(...asked);
+      expect(r.code, asked.join(' ')).toBe(0);
+      expect(r.out).toContain('Usage: s6migrate');
+    }
+  });
+});
