@@ -9,17 +9,15 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from '
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkTree, compileWithS6rc } from '../../src/check/index.js';
-import { findS6rcCompile } from '../../src/check/compile.js';
 import { IMPORTED_UNIT_SUFFIXES, STANDARD_LOCATIONS } from '../../src/discover.js';
 import type { Severity } from '../../src/model/diagnostic.js';
 import { targetBundle } from '../../src/model/naming.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
+import { expectCompiles, expectValidates, haveCompile } from '../support/valid-tree.js';
 
 const CORPUS = resolve(process.env.S6M_CORPUS ?? join(__dirname, '../../.cache/corpus'));
 const haveCorpus = existsSync(CORPUS) && readdirSync(CORPUS).length > 0;
 const packages = haveCorpus ? readdirSync(CORPUS).filter((p) => !p.startsWith('.') && statSync(join(CORPUS, p)).isDirectory()).sort() : [];
-const haveCompile = findS6rcCompile() !== undefined;
 if (!haveCorpus) console.warn(`corpus test skipped: no corpus at ${CORPUS} (run ../shared/corpus/fetch-corpus.sh, or set S6M_CORPUS)`);
 if (haveCorpus && !haveCompile) console.warn('corpus test: s6-rc-compile not on PATH, trees are checked with checkTree only');
 
@@ -86,13 +84,8 @@ function convertAndVerify(root: string, out: string): ConvertResult {
   const errors = result.diagnostics.filter((d) => d.code === 'internal-error');
   expect(errors, 'an importer or pass crashed').toEqual([]);
   expect(result.write.ok, JSON.stringify(result.write.diagnostics, null, 1)).toBe(true);
-  const checked = checkTree(out);
-  expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  expect(checked.ok).toBe(true);
-  if (haveCompile) {
-    const compiled = compileWithS6rc(out);
-    expect(compiled.ok, compiled.output).toBe(true);
-  }
+  expectValidates(out);
+  if (haveCompile) expectCompiles(out);
   return result;
 }
 

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkTree, compileWithS6rc } from '../../src/check/index.js';
-import { findS6rcCompile } from '../../src/check/compile.js';
+import { checkTree } from '../../src/check/index.js';
+import { expectCompiles, haveCompile } from '../support/valid-tree.js';
 import { convertHost } from '../../src/pipeline.js';
 import { hashTree } from './hash-tree.js';
 
@@ -38,8 +38,7 @@ describe('samples/', () => {
     expect(checkTree('samples/output')).toMatchObject({ ok: true, diagnostics: [] });
   });
 
-  it.skipIf(!findS6rcCompile())('samples/output compiles with the real s6-rc-compile', () => {
-    const c = compileWithS6rc('samples/output');
-    expect(c.ok, c.output).toBe(true);
+  it.skipIf(!haveCompile)('samples/output compiles with the real s6-rc-compile', () => {
+    expectCompiles('samples/output');
   });
 });

@@ -9,8 +9,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTree, compileWithS6rc } from '../../src/check/index.js';
-import { findS6rcCompile } from '../../src/check/compile.js';
+import { expectCompiles, expectValidates, haveCompile } from '../support/valid-tree.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
 import { until } from '../support/until.js';
 import { startSvscan, stopSvscan } from '../support/svscan.js';
@@ -18,7 +17,6 @@ import { startSvscan, stopSvscan } from '../support/svscan.js';
 const FIXTURE = join(__dirname, '../fixtures/e2e/longrun');
 const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-svc && command -v s6-svstat && command -v s6-envdir && command -v s6-setuidgid && test -x /usr/bin/execlineb'], { stdio: 'ignore' }).status === 0;
 const isRoot = process.getuid?.() === 0;
-const haveCompile = findS6rcCompile() !== undefined;
 
 const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
 
@@ -83,14 +81,11 @@ describe('Type=simple unit converts to a longrun', () => {
     // Paths written into the tree are the paths on the converted system, never under --root.
     expect(run).not.toContain(root);
 
-    const checked = checkTree(out);
-    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(checked.ok).toBe(true);
+    expectValidates(out);
   });
 
   it.skipIf(!haveCompile)('compiles with the real s6-rc-compile (needs s6-rc-compile on PATH)', () => {
-    const r = compileWithS6rc(out);
-    expect(r.ok, r.output).toBe(true);
+    expectCompiles(out);
   });
 
   describe.skipIf(!haveS6 || !isRoot)('under s6-svscan (needs root, Debian s6 and execline)', () => {

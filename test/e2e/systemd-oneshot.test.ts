@@ -12,15 +12,13 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTree, compileWithS6rc } from '../../src/check/index.js';
-import { findS6rcCompile } from '../../src/check/compile.js';
+import { expectCompiles, expectValidates, haveCompile } from '../support/valid-tree.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
 import { until } from '../support/until.js';
 
 const FIXTURE = join(__dirname, '../fixtures/e2e/oneshot');
 const EXECLINEB = '/usr/bin/execlineb';
 const haveExecline = existsSync(EXECLINEB);
-const haveCompile = findS6rcCompile() !== undefined;
 
 const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
 
@@ -75,14 +73,11 @@ describe('systemd oneshot and forking units, converted and run', () => {
     expect(converted.write.ok, JSON.stringify(converted.diagnostics, null, 1)).toBe(true);
     expect(read(join(out, 'marks/type'))).toBe('oneshot\n');
     expect(read(join(out, 'forkd/type'))).toBe('oneshot\n');
-    const checked = checkTree(out);
-    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(checked.ok).toBe(true);
+    expectValidates(out);
   });
 
   it.skipIf(!haveCompile)('compiles with the real s6-rc-compile (needs s6-rc-compile on PATH)', () => {
-    const r = compileWithS6rc(out);
-    expect(r.ok, r.output).toBe(true);
+    expectCompiles(out);
   });
 
   describe.skipIf(!haveExecline)('run with execlineb (needs Debian execline: /usr/bin/execlineb)', () => {

@@ -11,25 +11,18 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTree, compileWithS6rc } from '../../src/check/index.js';
-import { findS6rcCompile } from '../../src/check/compile.js';
+import { expectCompiles, expectValidates, haveCompile } from '../support/valid-tree.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
 
 const FIXTURES = join(__dirname, '../fixtures/e2e');
-const haveCompile = findS6rcCompile() !== undefined;
 const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
 
 const work = mkdtempSync(join(tmpdir(), 's6m-e2e-template-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function expectValid(out: string): void {
-  const checked = checkTree(out);
-  expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  expect(checked.ok).toBe(true);
-  if (haveCompile) {
-    const r = compileWithS6rc(out);
-    expect(r.ok, r.output).toBe(true);
-  }
+  expectValidates(out);
+  if (haveCompile) expectCompiles(out);
 }
 
 describe('template instances from .wants/ links', () => {
