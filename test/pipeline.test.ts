@@ -35,12 +35,14 @@ describe('scanHost on the sample host', () => {
   it('finds every service of every format, with runlevels and dependencies', () => {
     const r = scanHost({ paths: [], root: sampleHost });
     const byName = Object.fromEntries(r.services.map((s) => [s.name, s]));
-    expect(Object.keys(byName).sort()).toEqual(['backupd', 'kvstore', 'metricsd', 'minilogd', 'netsetup', 'webapp']);
+    expect(Object.keys(byName).sort()).toEqual(['backupd', 'kvstore', 'metricsd', 'minilogd', 'netsetup', 'rc.local', 'webapp']);
     expect(byName['metricsd']!.format).toBe('systemd');
     expect(byName['webapp']!.format).toBe('sysv');
     expect(byName['netsetup']!.startIn).toEqual(['runlevel-S']);
     // X-Start-Before: backupd, turned around.
     expect(byName['backupd']!.s6Dependencies).toContain('webapp');
+    // $all: after the latest service of its runlevel, which comes after all the others.
+    expect(byName['rc.local']!.s6Dependencies).toEqual(['backupd']);
     expect(byName['kvstore']!.sources[0]).toMatchObject({ file: 'samples/host/etc/init.d/kvstore', systemPath: '/etc/init.d/kvstore' });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
@@ -60,7 +62,7 @@ describe('convertHost', () => {
     expect(r.write.ok).toBe(true);
     const model = JSON.parse(readFileSync(join(a, '.s6migrate/model.json'), 'utf8'));
     expect(model.version).toBe(1);
-    expect(model.services.map((s: { name: string }) => s.name)).toEqual(['backupd', 'kvstore', 'metricsd', 'minilogd', 'netsetup', 'webapp']);
+    expect(model.services.map((s: { name: string }) => s.name)).toEqual(['backupd', 'kvstore', 'metricsd', 'minilogd', 'netsetup', 'rc.local', 'webapp']);
     expect(model.host.bundles.map((b: { name: string }) => b.name)).toContain('default');
     expect(readFileSync(join(a, 'webapp/up'), 'utf8')).toBe('"/etc/init.d/webapp" "start"\n');
     const first = hashTree(a);

@@ -5,7 +5,7 @@
  * variables (rc-functions.sh). Each call may repeat; its words are expanded as the shell would.
  */
 import type { DepKind, DepRef, Finding, Origin } from '../../src/model/service.js';
-import { facilityFromOpenrc } from '../../src/model/facilities.js';
+import { EVERY_SERVICE, facilityFromOpenrc } from '../../src/model/facilities.js';
 import { plainWord, lex } from './shell-lexer.js';
 import type { SimpleCommand } from './shell-structure.js';
 import { expandFields, type VarStore } from './expand.js';
@@ -90,8 +90,13 @@ function apply(verb: string, words: string[], origin: Origin, out: DependResult)
   const kind = DEP_WORDS[verb];
   if (kind) {
     for (const w of words) {
+      if (w === '*' && verb === 'after') {
+        // `after *`: after every other service, expanded by the passes like LSB `$all`.
+        out.deps.push({ kind: 'after', target: EVERY_SERVICE, facility: false, origin });
+        continue;
+      }
       if (w === '*') {
-        // `after *` / `before *`: relative to every other service; s6-rc has no such edge.
+        // `before *` would make every service depend on this one: an edge into each, not carried.
         out.findings.push({ code: 'openrc-wildcard-order', message: `\`${verb} *\` (order against every service) has no s6-rc equivalent; not converted`, origin });
         continue;
       }

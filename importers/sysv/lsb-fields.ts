@@ -3,7 +3,7 @@
  * names (`$network`) are translated through `src/model/facilities.ts`.
  */
 import { diag, type Diagnostic } from '../../src/model/diagnostic.js';
-import { facilityFromLsb, LSB_ALL } from '../../src/model/facilities.js';
+import { EVERY_SERVICE, facilityFromLsb, LSB_ALL } from '../../src/model/facilities.js';
 import type { DepKind, DepRef, Finding, Origin } from '../../src/model/service.js';
 import type { LsbField, LsbHeader, KNOWN_FIELDS } from './lsb-header.js';
 
@@ -107,9 +107,11 @@ function handleDeps(f: LsbField, ctx: Ctx): void {
   for (const name of words(f, ctx)) {
     const t = depTarget(name, f, ctx);
     if (!t) continue;
-    const ref: DepRef = { kind: spec.kind, target: t.target, facility: t.facility, origin };
+    // insserv(8): `$all` only orders ("after every script not using $all"), whichever field names it.
+    const kind = t.target === EVERY_SERVICE && !t.facility ? 'after' : spec.kind;
+    const ref: DepRef = { kind, target: t.target, facility: t.facility, origin };
     // Should-Start orders against what the host starts anyway; it never enables a service.
-    if (spec.kind === 'wants') ref.ifStarted = true;
+    if (kind === 'wants') ref.ifStarted = true;
     if (spec.phase === 'stop') ref.phase = 'stop';
     const list = spec.phase === 'stop' ? ctx.stop : ctx.start;
     if (!list.some((d) => d.kind === ref.kind && key(d) === key(ref))) list.push(ref);
@@ -118,14 +120,7 @@ function handleDeps(f: LsbField, ctx: Ctx): void {
 
 function depTarget(name: string, f: LsbField, ctx: Ctx): { target: string; facility: boolean } | undefined {
   if (!name.startsWith('$')) return { target: name, facility: false };
-  if (name === LSB_ALL) {
-    ctx.meaning.findings.push({
-      code: 'lsb-all-facility',
-      message: `${f.name} uses $all ("after every other script"); s6-rc has no such dependency, so it is not expressed`,
-      origin: { file: ctx.file, line: f.line },
-    });
-    return undefined;
-  }
+  if (name === LSB_ALL) return { target: EVERY_SERVICE, facility: false };
   const fac = facilityFromLsb(name);
   if (fac) return { target: fac.name, facility: true };
   ctx.diagnostics.push(diag('note', 'lsb-unknown-facility', ctx.file, f.line, `facility "${name}" is not a known LSB/Debian facility; kept as facility "${name.slice(1)}"`));

@@ -38,8 +38,14 @@ export const FACILITIES: readonly Facility[] = [
   { name: 'firewall', description: 'packet filter rules loaded', lsb: [], openrc: ['firewall'], systemd: ['firewall.target'] },
 ];
 
-/** LSB `$all` means "after everything else"; s6-rc cannot express it (reported, not mapped). */
+/** LSB `$all` means "after every script that does not itself use $all" (insserv(8)). */
 export const LSB_ALL = '$all';
+
+/**
+ * `DepRef.target` of an `after` reference to every other service (LSB `$all`, OpenRC `after *`). The
+ * passes expand it into order edges towards every service started wherever the dependent is.
+ */
+export const EVERY_SERVICE = '*';
 
 const byLsb = new Map<string, Facility>();
 const byOpenrc = new Map<string, Facility>();

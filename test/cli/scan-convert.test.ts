@@ -43,7 +43,7 @@ describe('s6migrate scan', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(['services', 'host', 'diagnostics']);
-    expect(j.services).toHaveLength(6);
+    expect(j.services).toHaveLength(7);
     expect(j.diagnostics.every((d: { file: string; code: string }) => d.file && d.code)).toBe(true);
     expect(r.err).toBe('');
   });
@@ -66,7 +66,7 @@ describe('s6migrate convert', () => {
     const out = join(work, 'out');
     const first = run('convert', '--root', 'samples/host', '--out', out);
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toMatch(new RegExp(`^wrote 5 oneshots, 1 longrun, \\d+ bundles to ${out}$`, 'm'));
+    expect(first.out).toMatch(new RegExp(`^wrote 6 oneshots, 1 longrun, \\d+ bundles to ${out}$`, 'm'));
     const before = hashTree(out);
 
     const again = run('convert', '--root', 'samples/host', '--out', out);

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { EVERY_SERVICE } from '../../../src/model/facilities.js';
 import { cleanupRoots, codes, importScript, SHEBANG } from './helpers.js';
 import type { DepRef } from '../../../src/model/service.js';
 
@@ -54,10 +55,10 @@ describe('depend()', () => {
     expect(service.findings.find((f) => f.code === 'openrc-depend-config')!.message).toContain('/etc/d.conf');
   });
 
-  it('after * / before * give a finding and no dependency', () => {
+  it('after * is "after every other service"; before * gives a finding and no dependency', () => {
     const { service } = dep('\tafter *\n\tbefore * sshd');
-    expect(short(service.deps)).toEqual(['before sshd']);
-    expect(codes(service).filter((c) => c === 'openrc-wildcard-order')).toHaveLength(2);
+    expect(short(service.deps)).toEqual([`after ${EVERY_SERVICE}`, 'before sshd']);
+    expect(codes(service).filter((c) => c === 'openrc-wildcard-order')).toHaveLength(1);
   });
 
   it('dependencies under if / case / && are taken, with a finding each', () => {

@@ -4,6 +4,7 @@
  * variables, non-scripts are skipped, host files are read, and every written path is the system path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVERY_SERVICE } from '../../../src/model/facilities.js';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,9 +95,9 @@ describe('sysv importer on a fixture host', () => {
   it('X-Interactive, $all and an unknown facility', () => {
     const s = svc('console-unlock');
     expect(ev(s).interactive).toBe(true);
-    expect(s.findings.map((f) => f.code).sort()).toEqual(['lsb-all-facility', 'lsb-interactive']);
+    expect(s.findings.map((f) => f.code).sort()).toEqual(['lsb-interactive']);
     expect(s.startIn).toEqual(['runlevel-S']);
-    expect(s.deps.map((d) => [d.kind, d.target, d.facility])).toEqual([['requires', 'local-fs', true], ['wants', 'x-custom', true]]);
+    expect(s.deps.map((d) => [d.kind, d.target, d.facility])).toEqual([['requires', 'local-fs', true], ['after', EVERY_SERVICE, false], ['wants', 'x-custom', true]]);
     expect(codesFor('console-unlock')).toEqual(['lsb-unknown-facility@6']);
   });
 

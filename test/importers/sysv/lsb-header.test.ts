@@ -1,5 +1,6 @@
 /** LSB header: one test per field, and every malformed form yields a diagnostic on the right line. */
 import { describe, expect, it } from 'vitest';
+import { EVERY_SERVICE } from '../../../src/model/facilities.js';
 import { parseLsbHeader } from '../../../importers/sysv/lsb-header.js';
 import { interpretLsb } from '../../../importers/sysv/lsb-fields.js';
 
@@ -91,10 +92,12 @@ describe('LSB fields', () => {
     expect(f.findings).toEqual([]);
   });
 
-  it('$all cannot be expressed: a finding, no dependency', () => {
-    const { meaning } = read(['# Required-Start: $all']);
-    expect(meaning.deps).toEqual([]);
-    expect(meaning.findings.map((f) => [f.code, f.origin.line])).toEqual([['lsb-all-facility', 3]]);
+  it('$all is an order-only reference to every other service, in Required-Start and Should-Start alike', () => {
+    for (const field of ['Required-Start', 'Should-Start']) {
+      const { meaning } = read([`# ${field}: $all`]);
+      expect(meaning.deps.map((d) => [d.kind, d.target, d.facility, d.ifStarted, d.origin.line])).toEqual([['after', EVERY_SERVICE, false, undefined, 3]]);
+      expect(meaning.findings).toEqual([]);
+    }
   });
 
   it('unknown $facility keeps its name without $, facility true, and a note', () => {
