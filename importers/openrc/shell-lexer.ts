@@ -40,6 +40,12 @@ export interface LexProblem {
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*/;
 const WORD_END = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
+// Runs of characters with no meaning of their own in a word, in `${x:-...}`'s argument, and inside
+// double quotes (newlines excluded: they count lines), matched natively instead of one at a time.
+const PLAIN_RUN = /[^ \t\n;&|()<>\\'"$`]+/y;
+const PARAM_PLAIN_RUN = /[^}\n\\'"$`]+/y;
+const DQ_PLAIN_RUN = /[^"\n\\$`]+/y;
+const BLANKS = /[ \t\r]+/y;
 const PARAM_OPS: ParamOp[] = [':-', ':=', ':+', ':?', '##', '%%', '-', '=', '+', '?', '#', '%'];
 
 class Lexer {
@@ -56,9 +62,19 @@ class Lexer {
     const s = this.src;
     while (this.i < s.length) {
       const c = s[this.i]!;
-      if (c === ' ' || c === '\t' || c === '\r') { this.i++; continue; }
+      if (c === ' ' || c === '\t' || c === '\r') {
+        BLANKS.lastIndex = this.i;
+        BLANKS.test(s);
+        this.i = BLANKS.lastIndex;
+        continue;
+      }
       if (c === '\\' && s[this.i + 1] === '\n') { this.i += 2; this.line++; continue; }
-      if (c === '#') { while (this.i < s.length && s[this.i] !== '\n') this.i++; continue; }
+      if (c === '#') {
+        // A comment runs to the newline, found natively (comments are a large part of most scripts).
+        const nl = s.indexOf('\n', this.i);
+        this.i = nl === -1 ? s.length : nl;
+        continue;
+      }
       if (c === '\n') {
         this.tokens.push({ type: 'op', op: '\n', line: this.line });
         this.i++;
@@ -83,20 +99,29 @@ class Lexer {
   }
 
   readOperator(): boolean {
+    // Character tests, not slices: this runs at every token start.
     const s = this.src;
     const line = this.line;
-    const three = s.slice(this.i, this.i + 3);
-    const two = s.slice(this.i, this.i + 2);
-    if (three === '<<-' || (two === '<<' && three !== '<<<')) {
-      this.i += three === '<<-' ? 3 : 2;
+    const c = s[this.i];
+    const d = s[this.i + 1];
+    if (c === '<' && d === '<') {
+      const e = s[this.i + 2];
+      if (e === '<') { this.i += 3; this.tokens.push({ type: 'op', op: 'redir', line }); return true; }
+      this.i += e === '-' ? 3 : 2;
       this.tokens.push({ type: 'op', op: 'redir', line });
-      this.noteHeredoc(three === '<<-', line);
+      this.noteHeredoc(e === '-', line);
       return true;
     }
-    if (three === '<<<') { this.i += 3; this.tokens.push({ type: 'op', op: 'redir', line }); return true; }
-    if (['&&', '||', ';;'].includes(two)) { this.i += 2; this.tokens.push({ type: 'op', op: two, line }); return true; }
-    if (['>>', '>&', '<&', '&>', '>|', '<>'].includes(two)) { this.i += 2; this.tokens.push({ type: 'op', op: 'redir', line }); return true; }
-    const c = s[this.i];
+    if ((c === '&' && d === '&') || (c === '|' && d === '|') || (c === ';' && d === ';')) {
+      this.i += 2;
+      this.tokens.push({ type: 'op', op: c + d, line });
+      return true;
+    }
+    if ((c === '>' && (d === '>' || d === '&' || d === '|')) || (c === '<' && (d === '&' || d === '>')) || (c === '&' && d === '>')) {
+      this.i += 2;
+      this.tokens.push({ type: 'op', op: 'redir', line });
+      return true;
+    }
     if (c === '>' || c === '<') { this.i++; this.tokens.push({ type: 'op', op: 'redir', line }); return true; }
     if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') { this.i++; this.tokens.push({ type: 'op', op: c, line }); return true; }
     return false;
@@ -172,8 +197,12 @@ class Lexer {
       }
       if (c === '$') { parts.push(this.readDollar(outerQuoted)); continue; }
       if (c === '`') { parts.push({ kind: 'opaque', raw: this.readBackquote(), quoted: outerQuoted }); continue; }
-      lit(c, outerQuoted);
-      this.i++;
+      // A run of ordinary characters is one literal (the same part as adding them one at a time).
+      const run = inParam ? PARAM_PLAIN_RUN : PLAIN_RUN;
+      run.lastIndex = this.i + 1;
+      const end = run.test(s) ? run.lastIndex : this.i + 1;
+      lit(s.slice(this.i, end), outerQuoted);
+      this.i = end;
     }
     return parts;
   }
@@ -196,8 +225,10 @@ class Lexer {
       }
       if (c === '$') { parts.push(this.readDollar(true)); continue; }
       if (c === '`') { parts.push({ kind: 'opaque', raw: this.readBackquote(), quoted: true }); continue; }
-      lit(c, true);
-      this.i++;
+      DQ_PLAIN_RUN.lastIndex = this.i + 1;
+      const end = Math.min(DQ_PLAIN_RUN.test(s) ? DQ_PLAIN_RUN.lastIndex : this.i + 1, limit);
+      lit(s.slice(this.i, end), true);
+      this.i = end;
     }
     if (closing || limit < s.length) { lit('', true); return; }
     // End of file inside the quote: undo, close it at the end of the line it was opened on, go on from there.

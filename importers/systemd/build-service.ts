@@ -25,6 +25,8 @@ export interface BuildContext {
   aliasLinks: { name: string; path: string }[];
   /** Whether [Install] WantedBy=/RequiredBy= start this unit (false for a template instance only named by a link). */
   useInstall: boolean;
+  /** `onSystem(root, path)`, when the caller has a faster one (see index.ts). */
+  systemPath?: (diskPath: string) => string;
 }
 
 const SERVICE_TYPES = new Set(['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'notify-reload', 'idle']);
@@ -46,12 +48,17 @@ const NOT_A_SERVICE: Record<string, string> = {
 // everything down at shutdown anyway (systemd.special(7)).
 const SHUTDOWN_TARGETS = new Set(['shutdown.target', 'umount.target', 'final.target', 'reboot.target', 'halt.target', 'poweroff.target', 'kexec.target']);
 
-const DEP_KEYS: [string, DepKind][] = [
-  ['Requires', 'requires'], ['BindsTo', 'requires'], ['Requisite', 'requires'], ['Wants', 'wants'],
-  ['After', 'after'], ['Before', 'before'], ['Conflicts', 'conflicts'],
+const DEP_KEYS: readonly { key: string; kind: DepKind }[] = [
+  { key: 'Requires', kind: 'requires' }, { key: 'BindsTo', kind: 'requires' }, { key: 'Requisite', kind: 'requires' },
+  { key: 'Wants', kind: 'wants' }, { key: 'After', kind: 'after' }, { key: 'Before', kind: 'before' }, { key: 'Conflicts', kind: 'conflicts' },
 ];
 
-const EXEC_KEYS = ['ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecStop', 'ExecStopPost', 'ExecReload'] as const;
+type ExecField = 'execStart' | 'execStartPre' | 'execStartPost' | 'execStop' | 'execStopPost' | 'execReload';
+/** Command-line settings in the order they are read, with their evidence field. */
+const EXEC_KEYS: readonly { key: string; field: ExecField }[] = [
+  { key: 'ExecStartPre', field: 'execStartPre' }, { key: 'ExecStart', field: 'execStart' }, { key: 'ExecStartPost', field: 'execStartPost' },
+  { key: 'ExecStop', field: 'execStop' }, { key: 'ExecStopPost', field: 'execStopPost' }, { key: 'ExecReload', field: 'execReload' },
+];
 
 /** A unit name as a model reference: facility, target bundle, service name, or the unit name as is. */
 export function depTarget(unit: string): { target: string; facility: boolean } {
@@ -66,55 +73,88 @@ export function unitKind(type: string): SystemdEvidence['unitType'] {
   return type === 'service' || type === 'socket' || type === 'timer' || type === 'path' || type === 'mount' || type === 'target' ? type : 'other';
 }
 
+/**
+ * Every directive of a loaded unit as evidence, sections and keys in byte order, with a finding for each
+ * one s6 does not carry or only approximates.
+ */
+function directiveEvidence(loaded: LoadedUnit, get: (section: string, key: string) => readonly SettingValue[], findings: Finding[], fileOrigin: Origin): SystemdEvidence['directives'] {
+  const directives: SystemdEvidence['directives'] = {};
+  // Sorted with the default comparator (UTF-16 code units, the byte order of `cmp`), which runs natively.
+  // Indexed loops: in a cold process `for...of` allocates an iterator and a result object per step.
+  const sections = [...loaded.settings.keys()].sort();
+  for (let si = 0; si < sections.length; si++) {
+    const section = sections[si]!;
+    const keys = [...loaded.settings.get(section)!.keys()].sort();
+    const rec: Record<string, { values: string[]; origin: Origin }> = {};
+    const wholeUnit = WHOLE_UNIT_SECTIONS.has(section);
+    for (let ki = 0; ki < keys.length; ki++) {
+      const key = keys[ki]!;
+      const vals = get(section, key);
+      const shownValues = vals.map((v) => v.value);
+      rec[key] = { values: shownValues, origin: vals[vals.length - 1]?.origin ?? resetOrigin(loaded.settings, section, key) ?? fileOrigin };
+      if (vals.length === 0 || wholeUnit) continue;
+      const info = directiveInfo(section, key);
+      if (info === undefined || (info.status !== 'not-carried' && info.status !== 'approximated')) continue;
+      // `PrivateTmp=no` and the like ask for nothing, so nothing is lost.
+      if (info.status === 'not-carried' && vals.every((v) => parseBoolean(v.value) === false)) continue;
+      findings.push({ code: info.status === 'not-carried' ? 'unit-directive-not-carried' : 'unit-directive-approximated',
+        origin: vals[vals.length - 1]!.origin, message: `${key}=${shownValues.join(' ')}: ${info.note}` });
+    }
+    directives[section] = rec;
+  }
+  return directives;
+}
+
 export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics: Diagnostic[]): Service {
   const u = loaded.unit;
   const findings: Finding[] = [];
   const fileOrigin: Origin = { file: loaded.fragment };
-  const specCtx = { unit: u, fragmentPath: onSystem(ctx.root, loaded.fragment), host: ctx.host };
+  const specCtx = { unit: u, fragmentPath: ctx.systemPath ? ctx.systemPath(loaded.fragment) : onSystem(ctx.root, loaded.fragment), host: ctx.host };
   const hostDependentSeen = new Set<string>();
-  const expand = (text: string, origin: Origin, what: string): string => {
+  // Most values have no specifier: those are returned as they are, without a call or a copy (this runs
+  // for every value of every unit, mostly once, in a cold process).
+  const expand = (text: string, origin: Origin, key: string): string => {
+    if (!text.includes('%')) return text;
     const e = expandSpecifiers(text, specCtx);
     for (const s of e.hostDependent) {
       if (hostDependentSeen.has(s)) continue;
       hostDependentSeen.add(s);
       findings.push({ code: 'unit-specifier-host-dependent', origin,
-        message: `${what} uses ${s}, which systemd resolves on the running host; expanded to a guess from this conversion` });
+        message: `${key}= uses ${s}, which systemd resolves on the running host; expanded to a guess from this conversion` });
     }
     for (const s of e.unknown) {
-      diagnostics.push(diag('warning', 'unit-unknown-specifier', origin.file, origin.line, `${what}: unknown specifier ${s} (systemd refuses this setting); kept as written`, u.name));
+      diagnostics.push(diag('warning', 'unit-unknown-specifier', origin.file, origin.line, `${key}=: unknown specifier ${s} (systemd refuses this setting); kept as written`, u.name));
     }
     return e.text;
   };
-  const get = (section: string, key: string): SettingValue[] =>
-    values(loaded.settings, section, key).map((v) => ({ value: expand(v.value, v.origin, `${key}=`), origin: v.origin }));
+  /** The values of a setting, specifiers expanded; the settings' own list when no value has one (callers never change it). */
+  const get = (section: string, key: string): readonly SettingValue[] => {
+    const raw = values(loaded.settings, section, key);
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i]!.value.includes('%')) return raw.map((v) => ({ value: expand(v.value, v.origin, key), origin: v.origin }));
+    }
+    return raw;
+  };
   const last = (section: string, key: string): SettingValue | undefined => {
     const v = lastValue(loaded.settings, section, key);
-    return v ? { value: expand(v.value, v.origin, `${key}=`), origin: v.origin } : undefined;
+    return v && v.value.includes('%') ? { value: expand(v.value, v.origin, key), origin: v.origin } : v;
   };
-  const words = (section: string, key: string): { name: string; origin: Origin }[] =>
-    get(section, key).flatMap((v) => v.value.split(/\s+/).filter((w) => w !== '').map((name) => ({ name, origin: v.origin })));
+  const words = (section: string, key: string): { name: string; origin: Origin }[] => {
+    const out: { name: string; origin: Origin }[] = [];
+    const vals = get(section, key);
+    for (let i = 0; i < vals.length; i++) {
+      const { value, origin } = vals[i]!;
+      const names = value.match(/\S+/g);
+      if (names) for (let j = 0; j < names.length; j++) out.push({ name: names[j]!, origin });
+    }
+    return out;
+  };
 
   const kind = unitKind(u.type);
   const name = kind === 'service' ? u.name.slice(0, -'.service'.length) : u.name;
 
   // Evidence: every directive, specifiers expanded (Exec* words are expanded again one by one below).
-  const directives: SystemdEvidence['directives'] = {};
-  for (const [section, keys] of [...loaded.settings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const rec: Record<string, { values: string[]; origin: Origin }> = {};
-    for (const key of [...keys.keys()].sort()) {
-      const vals = get(section, key);
-      rec[key] = { values: vals.map((v) => v.value), origin: vals[vals.length - 1]?.origin ?? resetOrigin(loaded.settings, section, key) ?? fileOrigin };
-      const info = directiveInfo(section, key);
-      // `PrivateTmp=no` and the like ask for nothing, so nothing is lost.
-      const off = info?.status === 'not-carried' && vals.every((v) => parseBoolean(v.value) === false);
-      if (vals.length > 0 && info && !off && (info.status === 'not-carried' || info.status === 'approximated') && !WHOLE_UNIT_SECTIONS.has(section)) {
-        const shown = vals.map((v) => v.value).join(' ');
-        findings.push({ code: info.status === 'not-carried' ? 'unit-directive-not-carried' : 'unit-directive-approximated',
-          origin: vals[vals.length - 1]!.origin, message: `${key}=${shown}: ${info.note}` });
-      }
-    }
-    directives[section] = rec;
-  }
+  const directives = directiveEvidence(loaded, get, findings, fileOrigin);
 
   const ev: SystemdEvidence = {
     format: 'systemd', file: loaded.fragment, systemPath: specCtx.fragmentPath, unit: u.name, unitType: kind,
@@ -129,7 +169,7 @@ export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics:
   if (desc) service.description = desc.value;
 
   // Dependencies ([Unit], systemd.unit(5)).
-  for (const [key, depKind] of DEP_KEYS) {
+  for (const { key, kind: depKind } of DEP_KEYS) {
     for (const w of words('Unit', key)) {
       if ((depKind === 'conflicts' || depKind === 'before') && SHUTDOWN_TARGETS.has(w.name)) continue;
       const t = depTarget(w.name);
@@ -174,10 +214,10 @@ export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics:
   // Command lines: words split, specifiers expanded per word, environment variables resolved if known.
   const envKnown: Record<string, string> = {};
   for (const [k, v] of Object.entries(run.env)) envKnown[k] = v.value;
-  for (const key of EXEC_KEYS) {
+  for (const { key, field } of EXEC_KEYS) {
     const lines: ExecLine[] = [];
     for (const v of values(loaded.settings, 'Service', key)) {
-      const parsed = parseExecValue(v.value, v.origin, (w) => expand(w, v.origin, `${key}=`));
+      const parsed = parseExecValue(v.value, v.origin, (w) => expand(w, v.origin, key));
       if (!parsed.ok) {
         diagnostics.push(diag('error', 'unit-exec-syntax', v.origin.file, v.origin.line, `${key}=: ${parsed.error}; systemd ignores this command line`, u.name));
         continue;
@@ -194,7 +234,6 @@ export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics:
         lines.push(line);
       }
     }
-    const field = (key[0]!.toLowerCase() + key.slice(1)) as 'execStart' | 'execStartPre' | 'execStartPost' | 'execStop' | 'execStopPost' | 'execReload';
     ev[field] = lines;
   }
 

@@ -7,7 +7,7 @@
 import type { Finding, Origin, RunFacts } from '../../src/model/service.js';
 import type { SettingValue } from './unit-file.js';
 
-type Get = (section: string, key: string) => SettingValue[];
+type Get = (section: string, key: string) => readonly SettingValue[];
 type Last = (section: string, key: string) => SettingValue | undefined;
 type Warn = (o: Origin, code: string, msg: string) => void;
 

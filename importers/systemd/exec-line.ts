@@ -75,7 +75,7 @@ export function splitUnitWords(text: string): SplitResult {
       i++;
     }
     if (quote !== undefined) return { ok: false, error: `unterminated ${quote === '"' ? 'double' : 'single'} quote` };
-    words.push({ text: word, separator: text.slice(start, i) === ';' });
+    words.push({ text: word, separator: i - start === 1 && text[start] === ';' });
   }
   return { ok: true, words };
 }
@@ -135,11 +135,12 @@ const BRACED_VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 export function referencedVariables(argv: readonly string[]): string[] {
   const names = new Set<string>();
   for (const w of argv) {
+    if (!w.includes('$')) continue; // most words; matchAll would clone the regex and make an iterator
     const whole = WHOLE_VAR.exec(w);
     if (whole) names.add(whole[1]!);
     for (const m of w.matchAll(BRACED_VAR)) names.add(m[1]!);
   }
-  return [...names].sort();
+  return names.size === 0 ? [] : [...names].sort();
 }
 
 /**

@@ -13,10 +13,10 @@ import { emptyHostFacts, emptyRunFacts, type ImportInput, type ImportResult, typ
 import { onDisk, onSystem } from '../../src/util/host-path.js';
 import { errText, readSourceFile } from '../../src/util/source-file.js';
 import { buildService, unitKind } from './build-service.js';
-import { loadUnit } from './load-unit.js';
+import { loadUnit, UnitFiles } from './load-unit.js';
 import { parseUnitName, templateOf, type HostIdentity, type UnitName } from './specifiers.js';
 import { lastValue } from './unit-file.js';
-import { DirListings, findAliasLinks, findDefaultTarget, findPullLinks, findUnit, lookupEntry, searchPath, type PullLink } from './unit-paths.js';
+import { DirListings, findAliasLinks, findDefaultTarget, findPullLinks, findUnit, lookupEntry, searchPath, withEmptyFileMasked, type PullLink } from './unit-paths.js';
 
 export { parseUnitFile } from './unit-file.js';
 export { parseExecValue, splitUnitWords } from './exec-line.js';
@@ -43,6 +43,25 @@ export function readHostIdentity(root: string): HostIdentity {
   const osRelease = readOptional(onDisk(root, '/etc/os-release')) ?? '';
   const field = (k: string) => new RegExp(`^${k}=["']?([^"'\\n]*)`, 'm').exec(osRelease)?.[1] ?? '';
   return { hostname, machineId, osId: field('ID') || 'linux', osVersionId: field('VERSION_ID') };
+}
+
+/**
+ * `onSystem(root, path)` for unit files, with each directory's part computed once: path.resolve and
+ * path.relative walk the whole path character by character, for every unit. For a plain file name in a
+ * directory the answer is the directory's plus the name; anything else (a name starting with a dot, whose
+ * relative path could read as `..`) takes the full way.
+ */
+function systemPathMemo(root: string): (diskPath: string) => string {
+  const dirs = new Map<string, string>();
+  return (diskPath) => {
+    const slash = diskPath.lastIndexOf('/');
+    const name = diskPath.slice(slash + 1);
+    if (slash <= 0 || name === '' || name.startsWith('.')) return onSystem(root, diskPath);
+    const dir = diskPath.slice(0, slash);
+    let sys = dirs.get(dir);
+    if (sys === undefined) dirs.set(dir, (sys = onSystem(root, dir)));
+    return sys === '/' ? `/${name}` : `${sys}/${name}`;
+  };
 }
 
 /** `samePath` for one import, with each path resolved once (realpath walks every component). */
@@ -76,7 +95,13 @@ export function importSystemd(input: ImportInput): ImportResult {
   const hostId = readHostIdentity(root);
   // Per-import caches: the search path of each directory, directory listings, realpaths.
   const listings = new DirListings();
+  const files = new UnitFiles();
+  const textOf = (path: string): string | undefined => {
+    const r = files.read(path);
+    return r.ok ? r.text : undefined;
+  };
   const samePath = pathComparer();
+  const systemPath = systemPathMemo(root);
   const searchPaths = new Map<string, string[]>();
   const searchPathOf = (dir: string): string[] => {
     let p = searchPaths.get(dir);
@@ -86,9 +111,12 @@ export function importSystemd(input: ImportInput): ImportResult {
 
   const standard = searchPath(root);
   const allDirs = [...standard];
-  for (const f of input.files) for (const d of searchPathOf(dirname(f))) if (!allDirs.includes(d)) allDirs.push(d);
-  const pullLinks = findPullLinks(allDirs);
-  const aliasLinks = findAliasLinks(allDirs);
+  // Input files share a few directories: add each directory's search path once.
+  const fileDirs = new Set<string>();
+  for (const f of input.files) fileDirs.add(dirname(f));
+  for (const fd of fileDirs) for (const d of searchPathOf(fd)) if (!allDirs.includes(d)) allDirs.push(d);
+  const pullLinks = findPullLinks(allDirs, listings);
+  const aliasLinks = findAliasLinks(allDirs, listings);
   // Unit name -> indexes into pullLinks (which is sorted by path), so each unit finds its links directly.
   const pullIndex = new Map<string, number[]>();
   pullLinks.forEach((l, i) => {
@@ -97,7 +125,7 @@ export function importSystemd(input: ImportInput): ImportResult {
     pullIndex.set(l.unit, list);
   });
 
-  const def = findDefaultTarget(root, standard);
+  const def = findDefaultTarget(root, standard, listings);
   if (def) host.defaultBundles = { bundles: [targetBundle(def.target)], origin: { file: def.path } };
 
   const seen = new Set<string>();
@@ -150,6 +178,7 @@ export function importSystemd(input: ImportInput): ImportResult {
       diagnostics.push(diag('warning', 'unit-not-found', where, undefined, `${job.name} is not in any unit directory`));
       return;
     }
+    entry = withEmptyFileMasked(entry, () => textOf(entry!.path));
     if (entry.kind === 'masked') {
       const by = job.requested && !samePath(job.requested, entry.path) ? ` by ${entry.path}` : '';
       diagnostics.push(diag('note', 'unit-masked', job.requested ?? entry.path, undefined, `${job.name} is masked${by} (${entry.how}): systemd never starts it`));
@@ -168,18 +197,20 @@ export function importSystemd(input: ImportInput): ImportResult {
       expandTemplate(u, entry.path, job, q);
       return;
     }
-    const loaded = loadUnit(u, entry.path, job.dirs, diagnostics, listings);
+    const loaded = loadUnit(u, entry.path, job.dirs, diagnostics, listings, files);
     if (!loaded) return;
-    const names = [job.name, ...(aliasLinks.get(job.name) ?? []).map((a) => a.name)];
-    const linkIdx = [...new Set(names.flatMap((n) => pullIndex.get(n) ?? []))].sort((a, b) => a - b);
+    const aliases = aliasLinks.get(job.name) ?? [];
+    // Without aliases the unit's own index list is already sorted and without duplicates.
+    const linkIdx = aliases.length === 0 ? pullIndex.get(job.name) ?? [] :
+      [...new Set([job.name, ...aliases.map((a) => a.name)].flatMap((n) => pullIndex.get(n) ?? []))].sort((a, b) => a - b);
     const linkedBy = linkIdx.map((i) => ({ owner: pullLinks[i]!.owner, path: pullLinks[i]!.path }));
     const useInstall = u.instance === undefined || job.isDefaultInstance === true || basename(entry.path) === job.name;
-    services.push(buildService(loaded, { root, host: hostId, linkedBy, aliasLinks: aliasLinks.get(job.name) ?? [], useInstall }, diagnostics));
+    services.push(buildService(loaded, { root, host: hostId, linkedBy, aliasLinks: aliases, useInstall, systemPath }, diagnostics));
   }
 
   /** A template is not run itself: its instances are (from `.wants/` links and DefaultInstance=). */
   function expandTemplate(u: UnitName, path: string, job: Job, q: Job[]): void {
-    const loaded = loadUnit(u, path, job.dirs, [], listings);
+    const loaded = loadUnit(u, path, job.dirs, [], listings, files);
     const defaultInstance = loaded ? lastValue(loaded.settings, 'Install', 'DefaultInstance')?.value : undefined;
     const instances = new Set<string>();
     for (const l of pullLinks) {

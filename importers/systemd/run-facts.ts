@@ -9,7 +9,10 @@ import type { LoadedUnit } from './load-unit.js';
 import type { SettingValue } from './unit-file.js';
 import { LIMITS, parseEnvironment, parseLimit, parseTimeSpan, signalName } from './values.js';
 
-type Get = (section: string, key: string) => SettingValue[];
+// Listed once: the table is the same for every unit.
+const LIMIT_KEYS = Object.keys(LIMITS);
+
+type Get = (section: string, key: string) => readonly SettingValue[];
 type Last = (section: string, key: string) => SettingValue | undefined;
 
 export function applyRunSettings(loaded: LoadedUnit, get: Get, last: Last, findings: Finding[], diagnostics: Diagnostic[], unit: string): RunFacts {
@@ -67,9 +70,11 @@ export function applyRunSettings(loaded: LoadedUnit, get: Get, last: Last, findi
 
   const limits: Limits = {};
   let limitOrigin: Origin | undefined;
-  for (const [key, spec] of Object.entries(LIMITS)) {
+  for (let i = 0; i < LIMIT_KEYS.length; i++) {
+    const key = LIMIT_KEYS[i]!;
     const v = last('Service', key);
     if (!v) continue;
+    const spec = LIMITS[key]!;
     const parsed = parseLimit(v.value, spec.kind);
     if (!parsed) {
       warn(v.origin, 'unit-bad-limit', `${key}=${v.value} is not a valid limit; ignored`);
@@ -85,8 +90,10 @@ export function applyRunSettings(loaded: LoadedUnit, get: Get, last: Last, findi
   if (limitOrigin) run.limits = { value: limits, origin: limitOrigin };
 
   // TimeoutSec= sets both; whichever comes last wins (systemd.service(5)). 0 and infinity: no limit.
-  for (const a of loaded.assignments) {
-    if (a.section !== 'Service' || !/^Timeout(Start|Stop)?Sec$/.test(a.key)) continue;
+  // Indexed: every assignment of every unit passes here (see the evidence loop in build-service.ts).
+  for (let i = 0; i < loaded.assignments.length; i++) {
+    const a = loaded.assignments[i]!;
+    if (a.section !== 'Service' || !a.key.startsWith('Timeout') || !/^Timeout(Start|Stop)?Sec$/.test(a.key)) continue;
     if (a.value === '') {
       // An empty assignment restores the default, i.e. the unit says nothing.
       if (a.key !== 'TimeoutStopSec') delete run.timeoutStart;

@@ -35,15 +35,19 @@ function endsWithContinuation(line: string): boolean {
   return n % 2 === 1;
 }
 
+const HASH = 35; // '#'
+const SEMICOLON = 59; // ';'
+const BACKSLASH = 92;
+const CR = 13;
+
 export function parseUnitFile(text: string, file: string): ParsedUnitFile {
   const out: ParsedUnitFile = { file, sections: [], assignments: [], diagnostics: [] };
   const lines = text.split('\n');
   let section: string | undefined;
   let pending: { text: string; line: number } | undefined;
 
-  const handle = (logical: string, line: number): void => {
-    const t = logical.trim();
-    if (t === '' || isComment(t)) return;
+  /** One logical line, already trimmed and neither empty nor a comment. */
+  const handle = (t: string, line: number): void => {
     if (t.startsWith('[')) {
       if (!t.endsWith(']') || t.length < 3) {
         out.diagnostics.push(diag('error', 'unit-bad-section-header', file, line, `invalid section header ${JSON.stringify(t)}; systemd ignores the lines until the next valid section`));
@@ -75,16 +79,30 @@ export function parseUnitFile(text: string, file: string): ParsedUnitFile {
     }
     out.assignments.push({ section, key, value, origin: { file, line } });
   };
+  /** A logical line as read: skipped when blank or a comment. */
+  const handleRaw = (logical: string, line: number): void => {
+    const t = logical.trim();
+    if (t !== '' && !isComment(t)) handle(t, line);
+  };
 
   for (let i = 0; i < lines.length; i++) {
-    const raw = (lines[i] ?? '').replace(/\r$/, '');
+    let raw = lines[i]!;
+    if (raw.charCodeAt(raw.length - 1) === CR) raw = raw.slice(0, -1);
     const lineNo = i + 1;
-    if (pending !== undefined) {
-      // Inside a continuation a comment line is skipped and does not end the continuation.
-      if (isComment(raw.trimStart())) continue;
-    } else {
+    if (pending === undefined) {
+      // The common case, with one trim per line: a whole line, not continued.
       const t = raw.trim();
-      if (t === '' || isComment(t)) continue;
+      if (t === '') continue;
+      const first = t.charCodeAt(0);
+      if (first === HASH || first === SEMICOLON) continue;
+      // `t` ends as the line does (trim removes the same trailing whitespace as trimEnd).
+      if (t.charCodeAt(t.length - 1) !== BACKSLASH || !endsWithContinuation(t)) {
+        handle(t, lineNo);
+        continue;
+      }
+    } else if (isComment(raw.trimStart())) {
+      // Inside a continuation a comment line is skipped and does not end the continuation.
+      continue;
     }
     const body = raw.trimEnd();
     if (endsWithContinuation(body)) {
@@ -92,12 +110,10 @@ export function parseUnitFile(text: string, file: string): ParsedUnitFile {
       pending = pending ? { text: pending.text + piece, line: pending.line } : { text: piece, line: lineNo };
       continue;
     }
-    if (pending) {
-      handle(pending.text + raw, pending.line);
-      pending = undefined;
-    } else handle(raw, lineNo);
+    handleRaw(pending!.text + raw, pending!.line);
+    pending = undefined;
   }
-  if (pending) handle(pending.text, pending.line);
+  if (pending) handleRaw(pending.text, pending.line);
   return out;
 }
 
@@ -124,9 +140,9 @@ export function applyAssignments(settings: Settings, assignments: readonly Assig
       // Remember where the reset happened, so evidence can point at it.
       resetOrigins.set(sec, { ...(resetOrigins.get(sec) ?? {}), [a.key]: a.origin });
     } else {
-      const list = sec.get(a.key) ?? [];
-      list.push({ value: a.value, origin: a.origin });
-      sec.set(a.key, list);
+      const list = sec.get(a.key);
+      if (list) list.push({ value: a.value, origin: a.origin });
+      else sec.set(a.key, [{ value: a.value, origin: a.origin }]);
     }
   }
 }
@@ -139,8 +155,10 @@ export function resetOrigin(settings: Settings, section: string, key: string): O
   return sec ? resetOrigins.get(sec)?.[key] : undefined;
 }
 
-export function values(settings: Settings, section: string, key: string): SettingValue[] {
-  return settings.get(section)?.get(key) ?? [];
+const NO_VALUES: readonly SettingValue[] = Object.freeze([]);
+
+export function values(settings: Settings, section: string, key: string): readonly SettingValue[] {
+  return settings.get(section)?.get(key) ?? NO_VALUES;
 }
 
 export function lastValue(settings: Settings, section: string, key: string): SettingValue | undefined {

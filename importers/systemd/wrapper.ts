@@ -47,6 +47,7 @@ export function buildWrapper(ev: SystemdEvidence, pidfile: string | undefined, k
   const stopLines = [...ev.execStop, ...ev.execStopPost];
 
   for (const l of [...startLines, ...stopLines]) {
+    if (l.prefixes.length === 0) continue; // most lines: nothing below applies
     if (l.prefixes.includes('@')) {
       findings.push({ code: 'unit-exec-argv0', origin: l.origin,
         message: `\`@\` prefix: systemd runs ${l.argv[0]} with argv[0] ${JSON.stringify(l.argv0 ?? '')}; s6 passes the path as argv[0]` });

@@ -68,14 +68,19 @@ export class RcLinkIndex {
   /** Directory -> link name or link target basename -> the links under that name, in name order. */
   private readonly byDir = new Map<string, Map<string, { name: string; kind: 'S' | 'K' }[]>>();
 
+  /** Script directory -> candidate rc directories per level (in RC_LEVELS order). */
+  private readonly rcDirsByScriptDir = new Map<string, (readonly string[])[]>();
+
   constructor(private readonly root: string) {}
 
   /** S and K links that run `scriptName` (by link name or by link target), from every rc dir found. */
   linksFor(scriptFile: string, scriptName: string): RcLink[] {
     const links: RcLink[] = [];
     const seen = new Set<string>();
-    for (const level of RC_LEVELS) {
-      for (const dir of companionCandidates(this.root, scriptFile, `/etc/rc${level}.d`)) {
+    const rcDirs = this.rcDirs(scriptFile);
+    for (let l = 0; l < RC_LEVELS.length; l++) {
+      const level = RC_LEVELS[l]!;
+      for (const dir of rcDirs[l]!) {
         for (const e of this.index(dir).get(scriptName) ?? []) {
           const path = join(dir, e.name);
           // The same host seen through the script's directory and through --root: count a link once.
@@ -87,6 +92,20 @@ export class RcLinkIndex {
       }
     }
     return links;
+  }
+
+  /** The rc directories of every level for a script, computed once per script directory. */
+  private rcDirs(scriptFile: string): (readonly string[])[] {
+    const last = basename(scriptFile);
+    // As in companionCandidates: a path ending in `.` or `..` is resolved, not cached by its dirname.
+    const cacheable = last !== '.' && last !== '..' && last !== '';
+    const key = dirname(scriptFile);
+    let dirs = cacheable ? this.rcDirsByScriptDir.get(key) : undefined;
+    if (!dirs) {
+      dirs = RC_LEVELS.map((level) => companionCandidates(this.root, scriptFile, `/etc/rc${level}.d`));
+      if (cacheable) this.rcDirsByScriptDir.set(key, dirs);
+    }
+    return dirs;
   }
 
   /** Each directory is listed (and its links read) once per import, then looked up by script name. */

@@ -11,6 +11,7 @@ import { importScript } from './script.js';
 export function importSysv(input: ImportInput): ImportResult {
   const diagnostics: Diagnostic[] = [];
   const services: Service[] = [];
+  const byName = new Map<string, Service>(); // the first service of each name (a search per script is quadratic)
   const rc = new RcLinkIndex(input.root);
   for (const file of input.files) {
     let r: ReturnType<typeof importScript>;
@@ -22,11 +23,12 @@ export function importSysv(input: ImportInput): ImportResult {
     }
     diagnostics.push(...r.diagnostics);
     if (!r.service) continue;
-    const dup = services.find((s) => s.name === r.service!.name);
+    const dup = byName.get(r.service.name);
     if (dup) {
       diagnostics.push(diag('warning', 'sysv-duplicate-name', file, undefined, `a script named "${dup.name}" was already read from ${dup.sources[0]?.file}; this one is ignored`));
       continue;
     }
+    byName.set(r.service.name, r.service);
     services.push(r.service);
   }
   const host = readSysvHostFacts(input.root, services.length > 0);

@@ -34,23 +34,40 @@ const FIELD_RE = /^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*:(.*)$/;
 const CONTINUATION_RE = /^#(\t| {2,})\s*(\S.*)$/;
 
 export function parseLsbHeader(text: string, file: string): { header?: LsbHeader; diagnostics: Diagnostic[] } {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const diagnostics: Diagnostic[] = [];
-  const begin = lines.findIndex((l) => BEGIN_RE.test(l.trimEnd()));
-  if (begin === -1) return { diagnostics };
+  // Lines end at \n; one \r before it (or at the very end) is not part of the line.
+  const src = text.includes('\r') ? text.replace(/\r(?=\n|$)/g, '') : text;
+  const at = findBeginLine(src);
+  if (!at) return { diagnostics };
+  const begin = lineIndexAt(src, at.start);
   const header: LsbHeader = { beginLine: begin + 1, fields: [] };
-  let end = lines.findIndex((l, i) => i > begin && END_RE.test(l.trimEnd()));
-  if (end === -1) {
+  // Only the lines after BEGIN are cut out, up to END (the rest of the script is not the header's).
+  const lines: string[] = [];
+  let endAfter = -1;
+  let pos = at.end + 1; // past the BEGIN line's newline; beyond the text when it has none
+  while (pos <= src.length) {
+    const nl = src.indexOf('\n', pos);
+    const next = nl === -1 ? src.length : nl;
+    const line = src.slice(pos, next);
+    if (END_RE.test(line.trimEnd())) { endAfter = lines.length; break; }
+    lines.push(line);
+    pos = next + 1;
+  }
+  let end: number; // 0-based index of the END line in the whole text
+  if (endAfter === -1) {
     // Without END, the header can only be the comment block that follows BEGIN.
-    end = lines.findIndex((l, i) => i > begin && !l.startsWith('#'));
-    if (end === -1) end = lines.length;
+    const stop = lines.findIndex((l) => !l.startsWith('#'));
+    end = begin + 1 + (stop === -1 ? lines.length : stop);
     diagnostics.push(diag('warning', 'lsb-missing-end', file, begin + 1, `"### BEGIN INIT INFO" has no "### END INIT INFO"; header read up to line ${end}`));
-  } else header.endLine = end + 1;
+  } else {
+    end = begin + 1 + endAfter;
+    header.endLine = end + 1;
+  }
 
   const seen = new Set<string>();
   let last: LsbField | undefined; // the field a continuation line extends
   for (let i = begin + 1; i < end; i++) {
-    const raw = lines[i]!;
+    const raw = lines[i - begin - 1]!;
     const lineNo = i + 1;
     if (raw.trim() === '') { last = undefined; continue; }
     if (!raw.startsWith('#')) {
@@ -90,4 +107,26 @@ export function parseLsbHeader(text: string, file: string): { header?: LsbHeader
     header.fields.push(last);
   }
   return { header, diagnostics };
+}
+
+/** Start and end offsets of the first line that is a BEGIN INIT INFO marker. */
+function findBeginLine(src: string): { start: number; end: number } | undefined {
+  // Only lines holding the marker text are tested, found natively.
+  for (let from = 0; ;) {
+    const at = src.indexOf('BEGIN INIT INFO', from);
+    if (at === -1) return undefined;
+    const start = src.lastIndexOf('\n', at) + 1;
+    const nl = src.indexOf('\n', at);
+    const end = nl === -1 ? src.length : nl;
+    if (BEGIN_RE.test(src.slice(start, end).trimEnd())) return { start, end };
+    if (nl === -1) return undefined;
+    from = nl + 1;
+  }
+}
+
+/** 0-based index of the line starting at `offset`. */
+function lineIndexAt(src: string, offset: number): number {
+  let n = 0;
+  for (let i = src.indexOf('\n'); i !== -1 && i < offset; i = src.indexOf('\n', i + 1)) n++;
+  return n;
 }

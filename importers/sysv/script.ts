@@ -38,8 +38,10 @@ export function importScript(file: string, root: string, rc: RcLinkIndex): { ser
   const read = readSourceFile(file, { latin1Fallback: true });
   if (!read.ok) return { diagnostics: [read.diagnostic] };
   if (read.warning) diagnostics.push(read.warning);
-  const text = read.text.replace(/\r\n/g, '\n');
-  const firstLine = text.split('\n', 1)[0] ?? '';
+  // Most scripts have no CR at all: a native search first spares a regex pass over every script.
+  const text = read.text.includes('\r') ? read.text.replace(/\r\n/g, '\n') : read.text;
+  const nl = text.indexOf('\n');
+  const firstLine = nl === -1 ? text : text.slice(0, nl);
   const shebang = firstLine.startsWith('#!') ? firstLine.slice(2).trim() : undefined;
   if (shebang?.includes('openrc-run')) {
     return { diagnostics: [diag('note', 'sysv-openrc-script', file, 1, 'an OpenRC openrc-run script, not a sysvinit script; left to the OpenRC importer')] };
@@ -120,10 +122,10 @@ function readShell(
   }
   service.run.envFiles = envFiles;
   if (applied[0] !== undefined) evidence.defaultsFile = applied[0];
-  for (const [k, v] of env.vars) {
+  env.vars.forEach((v, k) => {
     // Exported variables reach the daemon's environment; plain ones stay inside the script.
     if (v.exported && !v.unresolved && v.origin.file === file) service.run.env[k] = { value: v.value, origin: v.origin };
-  }
+  });
   const facts = collectDaemonFacts(text, file, env, service.run, shebang?.includes('init-d-script') ?? false);
   evidence.ssdStarts = facts.ssdStarts;
   service.findings.push(...facts.findings);

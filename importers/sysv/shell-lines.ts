@@ -3,7 +3,7 @@
  * quotes into logical lines, split them at control operators, and know which commands sit inside a
  * function body (only top-level assignments describe the script's configuration).
  */
-import { tokenize, type Token, type WordPart } from './shell-words.js';
+import { lexLine, OPERATORS, WORD, wordToken, type Token, type WordPart } from './shell-words.js';
 
 export interface LogicalLine {
   text: string;
@@ -16,32 +16,47 @@ export interface ScanProblem {
   message: string;
 }
 
-/** Splits script text into logical lines. A quote still open at end of file is reported. */
+// A physical line holding only blanks or a comment (matched from its start).
+const BLANK_OR_COMMENT = /[ \t]*(?:#|\n|$)/y;
+
+/**
+ * Splits script text into logical lines. A quote still open at end of file is reported. Lines holding
+ * only blanks or a comment are left out (most of a script's lines; they hold no command).
+ */
 export function logicalLines(text: string): { lines: LogicalLine[]; problems: ScanProblem[] } {
-  const phys = text.split('\n');
   const lines: LogicalLine[] = [];
   const problems: ScanProblem[] = [];
   let buf = '';
   let startLine = 1;
   let quote: '' | "'" | '"' = '';
   let heredoc: string | undefined;
-  for (let idx = 0; idx < phys.length; idx++) {
-    const raw = phys[idx]!;
+  // Physical lines by indexOf, as text.split('\n') would cut them, without making the skipped ones.
+  for (let pos = 0, lineNo = 1; ; lineNo++) {
+    const nl = text.indexOf('\n', pos);
+    const next = nl === -1 ? text.length : nl;
+    const from = pos;
+    pos = next + 1;
     if (heredoc !== undefined) {
       // Here-document bodies are data, not commands (quotes in them must not open anything).
-      if (raw.replace(/^\t+/, '').trimEnd() === heredoc) heredoc = undefined;
-      continue;
+      if (text.slice(from, next).replace(/^\t+/, '').trimEnd() === heredoc) heredoc = undefined;
+    } else if (buf === '' && quote === '' && (BLANK_OR_COMMENT.lastIndex = from, BLANK_OR_COMMENT.test(text))) {
+      // Nothing to join or to read.
+    } else {
+      const raw = text.slice(from, next);
+      if (buf === '' && quote === '') startLine = lineNo;
+      const end = scanLine(raw, quote);
+      if (end === '\\') { quote = ''; buf += raw.slice(0, -1); }
+      else if (end !== '') { quote = end; buf += raw + '\n'; }
+      else {
+        quote = '';
+        buf += raw;
+        lines.push({ text: buf, line: startLine });
+        const hd = buf.includes('<<') ? /<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?/.exec(stripComment(buf)) : null;
+        if (hd) heredoc = hd[1];
+        buf = '';
+      }
     }
-    if (buf === '' && quote === '') startLine = idx + 1;
-    const r = scanLine(raw, quote);
-    quote = r.quote;
-    if (quote !== '') { buf += raw + '\n'; continue; }
-    if (r.continued) { buf += raw.slice(0, -1); continue; }
-    buf += raw;
-    lines.push({ text: buf, line: startLine });
-    const hd = buf.includes('<<') ? /<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?/.exec(stripComment(buf)) : null;
-    if (hd) heredoc = hd[1];
-    buf = '';
+    if (nl === -1) break;
   }
   if (quote !== '') {
     problems.push({ line: startLine, message: `unterminated ${quote === "'" ? 'single' : 'double'} quote opened here` });
@@ -50,24 +65,44 @@ export function logicalLines(text: string): { lines: LogicalLine[]; problems: Sc
   return { lines, problems };
 }
 
-/** Quote state at end of a physical line, and whether it ends in a continuation backslash. */
-function scanLine(s: string, quote: '' | "'" | '"'): { quote: '' | "'" | '"'; continued: boolean } {
+// The characters that can change the quote state, found natively instead of one at a time.
+const UNQUOTED_SPECIAL = /[\\'"#]/g;
+const DOUBLE_QUOTED_SPECIAL = /[\\"]/g;
+const BEFORE_COMMENT = /[\s;&|()]/;
+
+/**
+ * How a physical line ends when it starts in `quote`: inside a quote (`'` or `"`), with a continuation
+ * backslash outside quotes (`\`), or plainly (``).
+ */
+function scanLine(s: string, quote: '' | "'" | '"'): '' | "'" | '"' | '\\' {
   let i = 0;
-  while (i < s.length) {
-    // Skip, with a compiled regex, the characters that cannot change the state here.
-    const c = s[i]!;
-    if (quote === "'") { if (c === "'") quote = ''; i++; continue; }
-    if (c === '\\') {
-      if (i === s.length - 1) return { quote, continued: quote === '' };
-      i += 2;
+  for (;;) {
+    if (quote === "'") {
+      const close = s.indexOf("'", i);
+      if (close === -1) return quote;
+      quote = '';
+      i = close + 1;
       continue;
     }
-    if (quote === '"') { if (c === '"') quote = ''; i++; continue; }
-    if (c === "'" || c === '"') { quote = c; i++; continue; }
-    if (c === '#' && (i === 0 || /[\s;&|()]/.test(s[i - 1]!))) break; // comment to end of line
-    i++;
+    const re = quote === '"' ? DOUBLE_QUOTED_SPECIAL : UNQUOTED_SPECIAL;
+    re.lastIndex = i;
+    if (!re.test(s)) return quote;
+    const at = re.lastIndex - 1;
+    const c = s[at]!;
+    if (c === '\\') {
+      if (at === s.length - 1) return quote === '' ? '\\' : quote;
+      i = at + 2;
+    } else if (quote === '"') {
+      quote = ''; // c is the closing quote
+      i = at + 1;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      i = at + 1;
+    } else {
+      if (at === 0 || BEFORE_COMMENT.test(s[at - 1]!)) return quote; // a comment runs to end of line
+      i = at + 1;
+    }
   }
-  return { quote, continued: false };
 }
 
 function stripComment(s: string): string {
@@ -87,87 +122,163 @@ export interface SimpleCommand {
 
 const RESERVED_LEADERS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', 'fi', 'done', 'esac', 'in']);
 
+/** Every simple command of the script, in order, with the function it belongs to. */
+export function simpleCommands(text: string): { commands: SimpleCommand[]; problems: ScanProblem[] } {
+  return scanCommands(text, undefined);
+}
+
+// Commands a fact can come from, by their first word: shell-vars.ts reads assignments, export, readonly,
+// unset, `:` and `.`/source; start-stop-daemon.ts reads `VAR=x`/exec prefixes, then start-stop-daemon or
+// start_daemon. Everything else (echo, log_*, tests, case arms: most of a script) is skipped unbuilt.
+const FACT_HEADS = new Set(['export', 'readonly', 'unset', ':', '.', 'source', 'exec', 'start_daemon']);
+const ASSIGNMENT_RE = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Whether a command with this first word can state a fact (exported for tests). */
+export function mayStateFact(head: WordToken): boolean {
+  const first = head.parts[0];
+  if (first?.kind !== 'lit') return false;
+  if (!first.quoted && ASSIGNMENT_RE.test(first.text)) return true;
+  const t = plainText(head.parts);
+  if (t === undefined) return false;
+  return FACT_HEADS.has(t) || ASSIGNMENT_RE.test(t) || t.slice(t.lastIndexOf('/') + 1) === 'start-stop-daemon';
+}
+
 // The importer reads each script twice (variables, then daemon calls) and the init-d-script template
 // once per script: a few recent results are kept. Callers treat them as read-only.
 const recent = new Map<string, { commands: SimpleCommand[]; problems: ScanProblem[] }>();
 const RECENT_MAX = 4;
 
-/** Every simple command of the script, in order, with the function it belongs to. */
-export function simpleCommands(text: string): { commands: SimpleCommand[]; problems: ScanProblem[] } {
+/**
+ * The simple commands a fact can come from (see FACT_HEADS), in order, with the function each belongs
+ * to: `simpleCommands` without the others, which are never built.
+ */
+export function factCommands(text: string): { commands: SimpleCommand[]; problems: ScanProblem[] } {
   let r = recent.get(text);
   if (!r) {
-    r = scanCommands(text);
+    r = scanCommands(text, mayStateFact);
     if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
     recent.set(text, r);
   }
   return r;
 }
 
-function scanCommands(text: string): { commands: SimpleCommand[]; problems: ScanProblem[] } {
-  const { lines, problems } = logicalLines(text);
-  const commands: SimpleCommand[] = [];
-  let fn: string | undefined; // current function
-  let pendingFn: string | undefined; // `name()` seen, body `{` not yet
-  let depth = 0;
-  for (const ll of lines) {
-    const tokens = tokenize(ll.text);
-    let words: WordToken[] = [];
-    const flush = () => {
-      // Leading reserved words and braces open/close blocks; braces count only to find function ends.
-      while (words.length > 0) {
-        const w = words[0]!;
-        if (isBare(w, '{')) {
-          if (pendingFn !== undefined) { fn = pendingFn; pendingFn = undefined; depth = 1; }
-          else if (fn !== undefined) depth++;
-        } else if (isBare(w, '}')) {
-          if (fn !== undefined && --depth === 0) fn = undefined;
-        } else if (!(w.parts.length === 1 && w.parts[0]!.kind === 'lit' && !w.parts[0]!.quoted && RESERVED_LEADERS.has(w.raw))) break;
-        words.shift();
-      }
-      if (words.length > 0) {
-        const c: SimpleCommand = { words, line: ll.line };
-        if (fn !== undefined) c.inFunction = fn;
-        commands.push(c);
-      }
-      words = [];
-    };
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (t.type === 'word') {
-        // `name()` or `name ()`: a function definition, not a call.
-        const n1 = tokens[i + 1];
-        const n2 = tokens[i + 2];
-        if (words.length === 0 && n1?.type === 'op' && n1.op === '(' && n2?.type === 'op' && n2.op === ')') {
-          pendingFn = t.raw;
-          i += 2;
-          continue;
-        }
-        if (words.length === 0 && t.raw === 'function' && n1?.type === 'word') {
-          pendingFn = n1.raw;
-          i += 1;
-          if (tokens[i + 1]?.type === 'op' && (tokens[i + 1] as { op: string }).op === '(') i += 2;
-          continue;
-        }
-        words.push(t);
-      } else if (t.op === 'redir') {
-        if (tokens[i + 1]?.type === 'word') i++; // the redirection target is not an argument
-      } else {
-        flush();
-      }
-    }
-    flush();
-  }
-  return { commands, problems };
+// What a logical line must contain, once quotes and escapes are removed, to hold a fact command or to
+// open or close a function: a word that is exactly `{`, `}`, `.` or `:`, a `NAME=` word, a fact command's
+// name, `name()` or `function`. A word's literal text is its source minus quote characters, backslashes
+// and escaped newlines, so removing those from the line can only add matches, never lose one; the
+// native test lets the two thirds of lines that cannot matter skip lexing.
+const MAY_HOLD_FACT = /(?:^|[\s;&|()<>])(?:[{}.:](?:$|[\s;&|()<>])|[A-Za-z_][A-Za-z0-9_]*=)|export|readonly|unset|source|exec|start_daemon|start-stop-daemon|function|\([ \t]*\)/;
+const QUOTING = /\\\n|[\\'"]/g;
+const COMMENT_OR_BLANK = /^[ \t]*(?:#[^\n]*)?$/;
+
+function mayHoldFact(line: string): boolean {
+  if (COMMENT_OR_BLANK.test(line)) return false;
+  if (MAY_HOLD_FACT.test(line)) return true;
+  return line.search(QUOTING) !== -1 && MAY_HOLD_FACT.test(line.replace(QUOTING, ''));
 }
 
-function isBare(w: WordToken, s: string): boolean {
-  return w.raw === s;
+function scanCommands(text: string, keep: ((head: WordToken) => boolean) | undefined): { commands: SimpleCommand[]; problems: ScanProblem[] } {
+  const { lines, problems } = logicalLines(text);
+  const scanner = new CommandScanner(keep);
+  for (let l = 0; l < lines.length; l++) {
+    if (keep !== undefined && !mayHoldFact(lines[l]!.text)) continue;
+    scanner.scanLine(lines[l]!);
+  }
+  return { commands: scanner.commands, problems };
+}
+
+/** Function-body state across the logical lines of one script, and the commands found so far. */
+class CommandScanner {
+  readonly commands: SimpleCommand[] = [];
+  private fn: string | undefined; // current function
+  private pendingFn: string | undefined; // `name()` seen, body `{` not yet
+  private depth = 0;
+  // The line being read: its text, its lexed shape, and the shape indices of the current command's
+  // words (built into tokens only when the command is kept).
+  private src = '';
+  private shape: number[] = [];
+  private line = 0;
+  private readonly words: number[] = [];
+
+  constructor(private readonly keep: ((head: WordToken) => boolean) | undefined) {}
+
+  scanLine(ll: LogicalLine): void {
+    this.src = ll.text;
+    this.line = ll.line;
+    const shape = (this.shape = lexLine(ll.text));
+    const words = this.words;
+    for (let k = 0; k < shape.length; k += 3) {
+      const kind = shape[k]!;
+      if (kind === WORD) {
+        if (words.length === 0) {
+          // `name()` or `name ()`: a function definition, not a call.
+          if (this.isOp(k + 3, '(') && this.isOp(k + 6, ')')) {
+            this.pendingFn = this.raw(k);
+            k += 6;
+            continue;
+          }
+          if (k + 3 < shape.length && shape[k + 3] === WORD && this.raw(k) === 'function') {
+            this.pendingFn = this.raw(k + 3);
+            k += 3;
+            if (this.isOp(k + 3, '(')) k += 6;
+            continue;
+          }
+        }
+        words.push(k);
+      } else if (OPERATORS[kind]!.op === 'redir') {
+        if (k + 3 < shape.length && shape[k + 3] === WORD) k += 3; // the redirection target is not an argument
+      } else {
+        this.flush();
+      }
+    }
+    this.flush();
+  }
+
+  private raw(k: number): string {
+    return this.src.slice(this.shape[k + 1], this.shape[k + 2]);
+  }
+
+  private isOp(k: number, op: string): boolean {
+    return k < this.shape.length && this.shape[k] !== WORD && OPERATORS[this.shape[k]!]!.op === op;
+  }
+
+  private word(k: number): WordToken {
+    return wordToken(this.src, this.shape[k + 1]!, this.shape[k + 2]!);
+  }
+
+  private flush(): void {
+    const words = this.words;
+    // Leading reserved words and braces open/close blocks; braces count only to find function ends.
+    // (A reserved word is letters or `!`, so its word is always one plain unquoted literal.)
+    let w = 0;
+    for (; w < words.length; w++) {
+      const r = this.raw(words[w]!);
+      if (r === '{') {
+        if (this.pendingFn !== undefined) { this.fn = this.pendingFn; this.pendingFn = undefined; this.depth = 1; }
+        else if (this.fn !== undefined) this.depth++;
+      } else if (r === '}') {
+        if (this.fn !== undefined && --this.depth === 0) this.fn = undefined;
+      } else if (!RESERVED_LEADERS.has(r)) break;
+    }
+    if (w < words.length) {
+      const head = this.word(words[w]!);
+      if (this.keep === undefined || this.keep(head)) {
+        const built = [head];
+        for (let k = w + 1; k < words.length; k++) built.push(this.word(words[k]!));
+        const c: SimpleCommand = { words: built, line: this.line };
+        if (this.fn !== undefined) c.inFunction = this.fn;
+        this.commands.push(c);
+      }
+    }
+    words.length = 0;
+  }
 }
 
 /** The literal text of a word when it has no expansion and no quoting (command names, `NAME=` prefixes). */
 export function plainText(parts: WordPart[]): string | undefined {
   let s = '';
-  for (const p of parts) {
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
     if (p.kind !== 'lit') return undefined;
     s += p.text;
   }

@@ -6,7 +6,7 @@
  */
 import type { Origin } from '../../src/model/service.js';
 import { expandWord, expandParamArg, type Lookup, type WordPart } from './shell-words.js';
-import { simpleCommands, plainText, type ScanProblem, type WordToken } from './shell-lines.js';
+import { factCommands, plainText, type ScanProblem, type WordToken } from './shell-lines.js';
 
 export interface ShellVar {
   value: string;
@@ -23,8 +23,9 @@ const INHERITED = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'TERM', 'PWD', 'OL
 /** Variables in assignment order; `special` holds `$0` and friends. */
 export class ShellEnv {
   readonly vars = new Map<string, ShellVar>();
-  /** Names some code assigns at run time (in functions, loops, `read`): unknown when not set at top level. */
-  readonly dynamic = new Set<string>();
+  private readonly assignedAtRunTime = new Set<string>();
+  /** Texts noted but not yet searched: most scripts never look up a name they do not set. */
+  private readonly unsearched: string[] = [];
   constructor(private readonly special: Record<string, string> = {}) {}
 
   /**
@@ -37,7 +38,7 @@ export class ShellEnv {
     const s = this.special[name];
     if (s !== undefined) return { value: s };
     if (!/^[A-Za-z_]/.test(name)) return undefined; // $1, $@, $?: known only at run time
-    if (this.dynamic.has(name) || INHERITED.has(name) || /^LC_/.test(name)) return { value: '$' + name, unresolved: true };
+    if (INHERITED.has(name) || /^LC_/.test(name) || this.dynamic.has(name)) return { value: '$' + name, unresolved: true };
     return { value: '' };
   };
 
@@ -47,18 +48,40 @@ export class ShellEnv {
     return v && !v.unresolved ? v.value : undefined;
   }
 
-  /** Record every name the text may assign at run time (over-inclusive on purpose: unknown beats wrong). */
+  /** Names some code assigns at run time (in functions, loops, `read`): unknown when not set at top level. */
+  get dynamic(): ReadonlySet<string> {
+    while (this.unsearched.length > 0) this.collectDynamicNames(this.unsearched.shift()!);
+    return this.assignedAtRunTime;
+  }
+
+  /**
+   * Record every name the text may assign at run time (over-inclusive on purpose: unknown beats wrong).
+   * The text is searched when a lookup first needs it.
+   */
   noteDynamicNames(text: string): void {
-    const add = (n: string | undefined) => { if (n) this.dynamic.add(n); };
+    this.unsearched.push(text);
+  }
+
+  private collectDynamicNames(text: string): void {
+    const add = (n: string | undefined) => { if (n) this.assignedAtRunTime.add(n); };
     text = text.replace(/(^|\s)#.*$/gm, '$1'); // comments name variables without assigning them
-    for (const m of text.matchAll(/(?:^|[\s;&|(`])([A-Za-z_][A-Za-z0-9_]*)\+?=/gm)) add(m[1]);
-    for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?=/g)) add(m[1]);
-    for (const m of text.matchAll(/\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s/g)) add(m[1]);
-    for (const m of text.matchAll(/\b(?:read|local|declare|typeset|getopts\s+\S+)((?:\s+-[A-Za-z]+)*(?:\s+[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
+    // exec loops rather than matchAll: no iterator objects (this runs once per script and defaults file).
+    let m: RegExpExecArray | null;
+    for (const re of SIMPLE_ASSIGNERS) {
+      re.lastIndex = 0;
+      while ((m = re.exec(text)) !== null) add(m[1]);
+    }
+    NAME_LISTS.lastIndex = 0;
+    while ((m = NAME_LISTS.exec(text)) !== null) {
       for (const w of m[1]!.trim().split(/\s+/)) if (/^[A-Za-z_]/.test(w)) add(w);
     }
   }
 }
+
+// What assigns a variable at run time: `NAME=` and `NAME+=` after a separator, `${NAME:=...}`, `for NAME`...
+const SIMPLE_ASSIGNERS = [/(?:^|[\s;&|(`])([A-Za-z_][A-Za-z0-9_]*)\+?=/gm, /\$\{([A-Za-z_][A-Za-z0-9_]*):?=/g, /\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s/g];
+// ...and the names listed after read, local, declare, typeset and getopts OPTSTRING.
+const NAME_LISTS = /\b(?:read|local|declare|typeset|getopts\s+\S+)((?:\s+-[A-Za-z]+)*(?:\s+[A-Za-z_][A-Za-z0-9_]*)+)/g;
 
 export interface SourceDirective {
   /** Expanded path argument of `.`/`source`. */
@@ -76,17 +99,21 @@ const ASSIGN_RE = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** Apply a script's (or defaults file's) top-level assignments to `env`, in file order. */
 export function evalAssignments(text: string, file: string, env: ShellEnv, opts: EvalOptions = {}): ScanProblem[] {
-  const { commands, problems } = simpleCommands(text);
-  for (const cmd of commands) {
+  // Indexed loops here and below: this code mostly runs unoptimised (a few hundred scripts per process),
+  // where for-of allocates an iterator result per element.
+  const { commands, problems } = factCommands(text);
+  for (let c = 0; c < commands.length; c++) {
+    const cmd = commands[c]!;
     if (cmd.inFunction !== undefined) continue;
+    const words = cmd.words;
     const origin: Origin = { file, line: cmd.line };
-    const head = plainText(cmd.words[0]!.parts);
+    const head = plainText(words[0]!.parts);
     if (head === 'export' || head === 'readonly') {
-      for (const w of cmd.words.slice(1)) {
-        const a = splitAssignment(w);
+      for (let k = 1; k < words.length; k++) {
+        const a = splitAssignment(words[k]!);
         if (a) assign(env, a.name, a.value, origin, true);
         else {
-          const name = plainText(w.parts);
+          const name = plainText(words[k]!.parts);
           const v = name !== undefined ? env.vars.get(name) : undefined;
           if (v) v.exported = true;
         }
@@ -94,31 +121,31 @@ export function evalAssignments(text: string, file: string, env: ShellEnv, opts:
       continue;
     }
     if (head === 'unset') {
-      for (const w of cmd.words.slice(1)) {
-        const name = plainText(w.parts);
+      for (let k = 1; k < words.length; k++) {
+        const name = plainText(words[k]!.parts);
         if (name !== undefined && !name.startsWith('-')) env.vars.delete(name);
       }
       continue;
     }
     if (head === ':') {
-      for (const w of cmd.words.slice(1)) applyAssignDefaults(env, w.parts, origin);
+      for (let k = 1; k < words.length; k++) applyAssignDefaults(env, words[k]!.parts, origin);
       continue;
     }
-    if ((head === '.' || head === 'source') && cmd.words[1]) {
-      const e = expandWord(cmd.words[1].parts, env.lookup, false);
+    if ((head === '.' || head === 'source') && words[1]) {
+      const e = expandWord(words[1].parts, env.lookup, false);
       opts.onSource?.({ path: e.fields.join(''), unresolved: e.unresolved, line: cmd.line });
       continue;
     }
     // `A=1 cmd` sets A for cmd only; a line of assignments alone sets shell variables. Most commands
     // start with a plain word, so stop at the first word that is not an assignment.
     const assigns: { name: string; value: WordPart[] }[] = [];
-    for (const w of cmd.words) {
-      const a = splitAssignment(w);
+    for (let k = 0; k < words.length; k++) {
+      const a = splitAssignment(words[k]!);
       if (!a) break;
       assigns.push(a);
     }
-    if (assigns.length === cmd.words.length) {
-      for (const a of assigns) assign(env, a.name, a.value, origin, false);
+    if (assigns.length === words.length) {
+      for (let k = 0; k < assigns.length; k++) assign(env, assigns[k]!.name, assigns[k]!.value, origin, false);
     }
   }
   return problems;
@@ -131,7 +158,8 @@ function splitAssignment(w: WordToken): { name: string; value: WordPart[] } | un
   if (!m) return undefined;
   const rest = first.text.slice(m[0].length);
   const value: WordPart[] = rest === '' ? [] : [{ kind: 'lit', text: rest, quoted: false }];
-  return { name: m[1]!, value: [...value, ...w.parts.slice(1)] };
+  for (let k = 1; k < w.parts.length; k++) value.push(w.parts[k]!);
+  return { name: m[1]!, value };
 }
 
 function assign(env: ShellEnv, name: string, value: WordPart[], origin: Origin, exported: boolean): void {
@@ -142,7 +170,8 @@ function assign(env: ShellEnv, name: string, value: WordPart[], origin: Origin, 
 
 /** `: ${NAME:=default}` assigns when NAME is unset (or empty for `:=`). */
 function applyAssignDefaults(env: ShellEnv, parts: WordPart[], origin: Origin): void {
-  for (const p of parts) {
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
     if (p.kind !== 'param' || (p.op !== ':=' && p.op !== '=')) continue;
     const cur = env.vars.get(p.name);
     const unset = cur === undefined || (p.op === ':=' && cur.value === '' && !cur.unresolved);

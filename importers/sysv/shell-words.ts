@@ -22,144 +22,221 @@ export type Token =
   | { type: 'op'; op: string };
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*/;
+const NAME_AT = /[A-Za-z_][A-Za-z0-9_]*/y;
 const PARAM_OPS: ParamOp[] = [':-', ':=', ':+', '-', '=', '+'];
 
 /** Tokenize one logical line (it may contain newlines inside quotes). Never throws. */
 export function tokenize(src: string): Token[] {
+  const shape = lexLine(src);
   const tokens: Token[] = [];
+  for (let k = 0; k < shape.length; k += 3) {
+    const op = shape[k]!;
+    tokens.push(op === WORD ? wordToken(src, shape[k + 1]!, shape[k + 2]!) : { type: 'op', op: OPERATORS[op]!.op });
+  }
+  return tokens;
+}
+
+/** Kind of a lexed token: a word, or an index into OPERATORS. */
+export const WORD = 0;
+
+/** Control operators and redirections, with their length; index 0 stands for "a word". */
+export const OPERATORS: readonly { op: string; len: number }[] = [
+  { op: '', len: 0 },
+  { op: 'redir', len: 3 }, // <<-
+  { op: '&&', len: 2 }, { op: '||', len: 2 }, { op: ';;', len: 2 },
+  { op: 'redir', len: 2 }, // >> >& >| <& << <> &>
+  { op: 'redir', len: 1 }, // > <
+  { op: ';', len: 1 }, { op: '&', len: 1 }, { op: '|', len: 1 }, { op: '(', len: 1 }, { op: ')', len: 1 },
+];
+const NEWLINE_OP = 7; // a newline inside a logical line separates commands like `;`
+
+/**
+ * Token boundaries of one logical line, without building any word: a flat list of
+ * (kind, start, end) triples, kind = WORD or an OPERATORS index. Most words of a script never matter
+ * to the importer, so callers build only the words they need (`wordToken`).
+ */
+export function lexLine(src: string): number[] {
+  const shape: number[] = [];
   let i = 0;
   const n = src.length;
   while (i < n) {
     const c = src[i]!;
     if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === '\n') { tokens.push({ type: 'op', op: ';' }); i++; continue; }
-    if (c === '#') { while (i < n && src[i] !== '\n') i++; continue; }
+    if (c === '\n') { shape.push(NEWLINE_OP, i, i + 1); i++; continue; }
+    if (c === '#') { const nl = src.indexOf('\n', i); i = nl === -1 ? n : nl; continue; }
     if (c === '\\' && src[i + 1] === '\n') { i += 2; continue; }
-    const op = readOperator(src, i);
-    if (op) { tokens.push({ type: 'op', op: op.op }); i = op.end; continue; }
-    const w = readWord(src, i);
+    const op = operatorAt(src, i);
+    if (op !== 0) { shape.push(op, i, i + OPERATORS[op]!.len); i += OPERATORS[op]!.len; continue; }
+    const end = readWord(src, i, undefined);
     // `2>` and `2>&1`: a word of digits glued to a redirection is a file descriptor, not an argument.
-    if (/^[0-9]+$/.test(w.raw) && (src[w.end] === '>' || src[w.end] === '<')) {
-      const r = readOperator(src, w.end)!;
-      tokens.push({ type: 'op', op: r.op });
-      i = r.end;
+    if ((src[end] === '>' || src[end] === '<') && allDigits(src, i, end)) {
+      const r = operatorAt(src, end);
+      shape.push(r, end, end + OPERATORS[r]!.len);
+      i = end + OPERATORS[r]!.len;
       continue;
     }
-    tokens.push({ type: 'word', parts: w.parts, raw: w.raw });
-    i = w.end;
+    shape.push(WORD, i, end);
+    i = end;
   }
-  return tokens;
+  return shape;
 }
 
-function readOperator(src: string, i: number): { op: string; end: number } | undefined {
+/** The word lexed at [start, end) of `src`, with its parts. */
+export function wordToken(src: string, start: number, end: number): Extract<Token, { type: 'word' }> {
+  const parts: WordPart[] = [];
+  readWord(src, start, parts);
+  return { type: 'word', parts, raw: src.slice(start, end) };
+}
+
+function allDigits(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return to > from;
+}
+
+/** OPERATORS index of the operator starting at `i`, 0 when none. */
+function operatorAt(src: string, i: number): number {
   // Character tests instead of slices: this runs at every token start of every script.
   const c = src[i];
   const d = src[i + 1];
-  if (c === '<' && d === '<' && src[i + 2] === '-') return { op: 'redir', end: i + 3 };
-  if ((c === '&' && d === '&') || (c === '|' && d === '|') || (c === ';' && d === ';')) return { op: c + d, end: i + 2 };
-  if ((c === '>' && (d === '>' || d === '&' || d === '|')) || (c === '<' && (d === '&' || d === '<' || d === '>')) || (c === '&' && d === '>')) {
-    return { op: 'redir', end: i + 2 };
+  if (c === '<' && d === '<' && src[i + 2] === '-') return 1;
+  if (c === '&' && d === '&') return 2;
+  if (c === '|' && d === '|') return 3;
+  if (c === ';' && d === ';') return 4;
+  if ((c === '>' && (d === '>' || d === '&' || d === '|')) || (c === '<' && (d === '&' || d === '<' || d === '>')) || (c === '&' && d === '>')) return 5;
+  if (c === '>' || c === '<') return 6;
+  switch (c) {
+    case ';': return 7;
+    case '&': return 8;
+    case '|': return 9;
+    case '(': return 10;
+    case ')': return 11;
   }
-  if (c === '>' || c === '<') return { op: 'redir', end: i + 1 };
-  if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') return { op: c, end: i + 1 };
-  return undefined;
+  return 0;
 }
 
 const WORD_END = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
-// Characters that start something other than a plain literal inside a word.
-const WORD_SPECIAL = new Set(['\\', "'", '"', '$', '`']);
-const DQ_SPECIAL = new Set(['"', '\\', '$', '`']);
+// Runs of characters that are plain literal text (not a word end, quote, escape or expansion), matched
+// natively instead of one character at a time.
+const PLAIN_RUN = /[^ \t\n;&|()<>\\'"$`]+/y;
+const DQ_PLAIN_RUN = /[^"\\$`]+/y;
 
-function readWord(src: string, start: number): { parts: WordPart[]; raw: string; end: number } {
-  const parts: WordPart[] = [];
+/** Index just past the run of plain characters starting at `from` (`from` itself when none). */
+function runEnd(re: RegExp, src: string, from: number): number {
+  re.lastIndex = from;
+  return re.test(src) ? re.lastIndex : from;
+}
+
+/** Appends literal text, merged into the previous literal of the same quoting. */
+function pushLit(parts: WordPart[], text: string, quoted: boolean): void {
+  const last = parts[parts.length - 1];
+  if (last && last.kind === 'lit' && last.quoted === quoted) last.text += text;
+  else parts.push({ kind: 'lit', text, quoted });
+}
+
+/**
+ * Reads the word starting at `start`; returns the index just past it. With `parts`, its pieces are
+ * appended there; without, the word is only skipped (the same walk, so the same end).
+ */
+function readWord(src: string, start: number, parts: WordPart[] | undefined): number {
   let i = start;
-  const lit = (text: string, quoted: boolean) => {
-    const last = parts[parts.length - 1];
-    if (last && last.kind === 'lit' && last.quoted === quoted) last.text += text;
-    else parts.push({ kind: 'lit', text, quoted });
-  };
   while (i < src.length && !WORD_END.has(src[i]!)) {
     const c = src[i]!;
     if (c === '\\') {
       if (src[i + 1] === '\n') { i += 2; continue; }
-      if (i + 1 < src.length) lit(src[i + 1]!, true);
+      if (parts && i + 1 < src.length) pushLit(parts, src[i + 1]!, true);
       i += 2;
     } else if (c === "'") {
       const close = src.indexOf("'", i + 1);
       const end = close === -1 ? src.length : close;
-      parts.push({ kind: 'lit', text: src.slice(i + 1, end), quoted: true }); // `''` stays an empty word
+      if (parts) parts.push({ kind: 'lit', text: src.slice(i + 1, end), quoted: true }); // `''` stays an empty word
       i = end + 1;
     } else if (c === '"') {
-      i = readDoubleQuoted(src, i + 1, parts, lit);
+      i = readDoubleQuoted(src, i + 1, parts);
     } else if (c === '$' || c === '`') {
-      const d = readDollar(src, i, false);
-      if (d.part) parts.push(d.part); else lit(c, false);
-      i = d.end;
+      i = readDollar(src, i, false, parts);
     } else {
       // A run of plain characters is one literal (the same parts as adding them one at a time).
-      let j = i + 1;
-      while (j < src.length && !WORD_END.has(src[j]!) && !WORD_SPECIAL.has(src[j]!)) j++;
-      lit(src.slice(i, j), false);
+      const j = runEnd(PLAIN_RUN, src, i + 1);
+      if (parts) pushLit(parts, src.slice(i, j), false);
       i = j;
     }
   }
-  return { parts, raw: src.slice(start, i), end: i };
+  return i;
 }
 
-function readDoubleQuoted(src: string, i: number, parts: WordPart[], lit: (t: string, q: boolean) => void): number {
-  parts.push({ kind: 'lit', text: '', quoted: true }); // `""` is an empty word, not nothing
+function readDoubleQuoted(src: string, i: number, parts: WordPart[] | undefined): number {
+  if (parts) parts.push({ kind: 'lit', text: '', quoted: true }); // `""` is an empty word, not nothing
   while (i < src.length && src[i] !== '"') {
     const c = src[i]!;
     if (c === '\\' && i + 1 < src.length) {
       const nx = src[i + 1]!;
       // Inside double quotes a backslash only escapes $ ` " \ and newline (POSIX 2.2.3).
       if (nx === '\n') { i += 2; continue; }
-      if ('$`"\\'.includes(nx)) lit(nx, true); else lit('\\' + nx, true);
+      if (parts) pushLit(parts, nx === '$' || nx === '`' || nx === '"' || nx === '\\' ? nx : '\\' + nx, true);
       i += 2;
     } else if (c === '$' || c === '`') {
-      const d = readDollar(src, i, true);
-      if (d.part) parts.push(d.part); else lit(c, true);
-      i = d.end;
+      i = readDollar(src, i, true, parts);
     } else {
-      let j = i + 1;
-      while (j < src.length && !DQ_SPECIAL.has(src[j]!)) j++;
-      lit(src.slice(i, j), true);
+      const j = runEnd(DQ_PLAIN_RUN, src, i + 1);
+      if (parts) pushLit(parts, src.slice(i, j), true);
       i = j;
     }
   }
   return i + 1;
 }
 
-/** `$NAME`, `${...}`, `$(...)`, `$((...))`, backquotes, special parameters. */
-function readDollar(src: string, i: number, quoted: boolean): { part?: WordPart; end: number } {
+/**
+ * `$NAME`, `${...}`, `$(...)`, `$((...))`, backquotes, special parameters at `i`: appends the part (a
+ * lone `$` is a literal dollar) and returns the index just past it.
+ */
+function readDollar(src: string, i: number, quoted: boolean, parts: WordPart[] | undefined): number {
   if (src[i] === '`') {
     let j = i + 1;
     while (j < src.length && src[j] !== '`') j += src[j] === '\\' ? 2 : 1;
-    return { part: { kind: 'opaque', raw: src.slice(i, j + 1), quoted }, end: Math.min(j + 1, src.length) };
+    if (parts) parts.push({ kind: 'opaque', raw: src.slice(i, j + 1), quoted });
+    return Math.min(j + 1, src.length);
   }
   const nx = src[i + 1];
   if (nx === '(') {
     const end = matchClose(src, i + 1, '(', ')');
-    return { part: { kind: 'opaque', raw: src.slice(i, end), quoted }, end };
+    if (parts) parts.push({ kind: 'opaque', raw: src.slice(i, end), quoted });
+    return end;
   }
   if (nx === '{') {
     const end = matchClose(src, i + 1, '{', '}');
-    const raw = src.slice(i, end);
-    const inner = src.slice(i + 2, end - 1);
-    const m = NAME_RE.exec(inner);
-    if (!m) return { part: { kind: 'opaque', raw, quoted }, end };
-    const rest = inner.slice(m[0].length);
-    if (rest === '') return { part: { kind: 'param', name: m[0], quoted, raw }, end };
-    const op = PARAM_OPS.find((o) => rest.startsWith(o));
-    if (!op) return { part: { kind: 'opaque', raw, quoted }, end };
-    return { part: { kind: 'param', name: m[0], op, arg: rest.slice(op.length), quoted, raw }, end };
+    if (parts) parts.push(braceParam(src.slice(i, end), quoted));
+    return end;
   }
-  const m = NAME_RE.exec(src.slice(i + 1));
-  if (m) return { part: { kind: 'param', name: m[0], quoted, raw: '$' + m[0] }, end: i + 1 + m[0].length };
+  NAME_AT.lastIndex = i + 1;
+  if (NAME_AT.test(src)) {
+    const end = NAME_AT.lastIndex;
+    if (parts) {
+      const name = src.slice(i + 1, end);
+      parts.push({ kind: 'param', name, quoted, raw: '$' + name });
+    }
+    return end;
+  }
   if (nx !== undefined && /[0-9@*#?$!-]/.test(nx)) {
-    return { part: { kind: 'param', name: nx, quoted, raw: '$' + nx }, end: i + 2 };
+    if (parts) parts.push({ kind: 'param', name: nx, quoted, raw: '$' + nx });
+    return i + 2;
   }
-  return { end: i + 1 }; // a lone `$` is a literal dollar
+  if (parts) pushLit(parts, '$', quoted); // a lone `$` is a literal dollar
+  return i + 1;
+}
+
+/** `${NAME}`, `${NAME:-word}` and friends; anything else inside braces is opaque. */
+function braceParam(raw: string, quoted: boolean): WordPart {
+  const inner = raw.slice(2, -1); // an unclosed `${` loses its last character here too
+  const m = NAME_RE.exec(inner);
+  if (!m) return { kind: 'opaque', raw, quoted };
+  const rest = inner.slice(m[0].length);
+  if (rest === '') return { kind: 'param', name: m[0], quoted, raw };
+  const op = PARAM_OPS.find((o) => rest.startsWith(o));
+  if (!op) return { kind: 'opaque', raw, quoted };
+  return { kind: 'param', name: m[0], op, arg: rest.slice(op.length), quoted, raw };
 }
 
 /** Index just past the bracket matching the one at `open`, skipping quoted text. */
@@ -210,12 +287,15 @@ export function expandWord(parts: WordPart[], lookup: Lookup, split: boolean): E
   const addText = (text: string, splittable: boolean) => {
     if (!split || !splittable) { cur += text; has = has || text !== '' || !splittable; return; }
     const pieces = text.split(/[ \t\n]+/);
-    pieces.forEach((p, idx) => {
+    for (let idx = 0; idx < pieces.length; idx++) {
+      const p = pieces[idx]!;
       if (idx > 0 && (has || cur !== '')) { fields.push(cur); cur = ''; has = false; }
       if (p !== '') { cur += p; has = true; }
-    });
+    }
   };
-  for (const p of parts) {
+  // Indexed loop: expandWord runs for every word of every fact command, mostly unoptimised.
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
     if (p.kind === 'lit') { addText(p.text, false); if (p.quoted) has = true; continue; }
     if (p.kind === 'opaque') { flag(out, p.raw); addText(p.raw, false); continue; }
     const before = out.unresolved;

@@ -4,7 +4,7 @@
  */
 import type { Origin, SsdCall } from '../../src/model/service.js';
 import { expandWord } from './shell-words.js';
-import { simpleCommands, plainText, type SimpleCommand } from './shell-lines.js';
+import { factCommands, plainText, type SimpleCommand } from './shell-lines.js';
 import type { ShellEnv } from './shell-vars.js';
 
 /** One option of start-stop-daemon(8): long name, short letter, whether it takes a value. */
@@ -51,6 +51,10 @@ const SSD_OPTIONS: SsdOption[] = [
   { long: 'no-close', short: 'C', arg: false },
 ];
 
+// Lookups by name for getopt_long: a linear search per option word showed in profiles (430 calls a host).
+const BY_LONG = new Map(SSD_OPTIONS.map((o) => [o.long, o]));
+const BY_SHORT = new Map(SSD_OPTIONS.filter((o) => o.short !== undefined).map((o) => [o.short!, o]));
+
 interface Field {
   text: string;
   unresolved: boolean;
@@ -79,7 +83,7 @@ export function parseSsdArgs(fields: Field[]): ParsedSsd & { unresolvedOpts: Set
     if (f.text.startsWith('--')) {
       const eq = f.text.indexOf('=');
       const name = f.text.slice(2, eq === -1 ? undefined : eq);
-      const o = SSD_OPTIONS.find((x) => x.long === name) ?? uniquePrefix(name);
+      const o = BY_LONG.get(name) ?? uniquePrefix(name);
       if (!o) { unknownOptions.push(f.text); continue; }
       if (!o.arg) { set(o, undefined); continue; }
       if (eq !== -1) set(o, { text: f.text.slice(eq + 1), unresolved: f.unresolved });
@@ -88,7 +92,7 @@ export function parseSsdArgs(fields: Field[]): ParsedSsd & { unresolvedOpts: Set
     }
     if (f.text.startsWith('-') && f.text.length > 1 && !f.unresolved) {
       for (let j = 1; j < f.text.length; j++) {
-        const o = SSD_OPTIONS.find((x) => x.short === f.text[j]);
+        const o = BY_SHORT.get(f.text[j]!);
         if (!o) { unknownOptions.push('-' + f.text[j]); continue; }
         if (!o.arg) { set(o, undefined); continue; }
         const rest = f.text.slice(j + 1);
@@ -125,16 +129,19 @@ export interface FoundCall {
 /** Every start-stop-daemon / start_daemon call in the script, start and stop, in file order. */
 export function findDaemonCalls(text: string, file: string, env: ShellEnv): FoundCall[] {
   const out: FoundCall[] = [];
-  for (const cmd of simpleCommands(text).commands) {
+  // Indexed loops: this runs unoptimised for most scripts, where for-of allocates per element.
+  const commands = factCommands(text).commands;
+  for (let c = 0; c < commands.length; c++) {
+    const cmd = commands[c]!;
     const at = commandStart(cmd);
     if (at === -1) continue;
     const name = plainText(cmd.words[at]!.parts)!;
     const unknown: string[] = [];
     const fields: Field[] = [];
-    for (const w of cmd.words.slice(at + 1)) {
-      const e = expandWord(w.parts, env.lookup, true);
-      for (const u of e.unknown) if (!unknown.includes(u)) unknown.push(u);
-      for (const t of e.fields) fields.push({ text: t, unresolved: e.unresolved });
+    for (let k = at + 1; k < cmd.words.length; k++) {
+      const e = expandWord(cmd.words[k]!.parts, env.lookup, true);
+      for (let u = 0; u < e.unknown.length; u++) if (!unknown.includes(e.unknown[u]!)) unknown.push(e.unknown[u]!);
+      for (let f = 0; f < e.fields.length; f++) fields.push({ text: e.fields[f]!, unresolved: e.unresolved });
     }
     const origin: Origin = { file, line: cmd.line };
     const found = name === 'start_daemon' ? fromStartDaemon(fields, origin) : fromSsd(fields, origin);
@@ -159,6 +166,13 @@ function commandStart(cmd: SimpleCommand): number {
   return -1;
 }
 
+/** SsdCall field <- start-stop-daemon option whose value it records. */
+const COPIED_OPTIONS: readonly (readonly [keyof SsdCall, string])[] = [
+  ['exec', 'exec'], ['startas', 'startas'], ['pidfile', 'pidfile'], ['chuid', 'chuid'], ['group', 'group'],
+  ['chdir', 'chdir'], ['umask', 'umask'], ['procName', 'name'], ['matchUser', 'user'], ['nicelevel', 'nicelevel'],
+  ['chroot', 'chroot'],
+];
+
 function fromSsd(fields: Field[], origin: Origin): FoundCall {
   const p = parseSsdArgs(fields);
   const o = p.options;
@@ -171,14 +185,9 @@ function fromSsd(fields: Field[], origin: Origin): FoundCall {
     unresolved: p.unresolvedOpts.size > 0 || p.args.some((a) => a.unresolved),
     via: 'start-stop-daemon',
   };
-  const copy: [keyof SsdCall, string][] = [
-    ['exec', 'exec'], ['startas', 'startas'], ['pidfile', 'pidfile'], ['chuid', 'chuid'], ['group', 'group'],
-    ['chdir', 'chdir'], ['umask', 'umask'], ['procName', 'name'], ['matchUser', 'user'], ['nicelevel', 'nicelevel'],
-    ['chroot', 'chroot'],
-  ];
-  for (const [field, opt] of copy) {
-    const v = str(opt);
-    if (v !== undefined) (call as unknown as Record<string, unknown>)[field] = v;
+  for (let k = 0; k < COPIED_OPTIONS.length; k++) {
+    const v = str(COPIED_OPTIONS[k]![1]);
+    if (v !== undefined) (call as unknown as Record<string, unknown>)[COPIED_OPTIONS[k]![0]] = v;
   }
   if (o.has('notify-await')) call.notifyAwait = true;
   const action = o.has('start') ? 'start' : o.has('stop') ? 'stop' : 'other';

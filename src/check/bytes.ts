@@ -11,7 +11,9 @@ export type BytePath = string;
 
 export const toBytePath = (p: string): BytePath => Buffer.from(p, 'utf8').toString('latin1');
 export const display = (p: BytePath): string => Buffer.from(p, 'latin1').toString('utf8');
-const fsPath = (p: BytePath): Buffer => Buffer.from(p, 'latin1');
+/** What fs calls take: an ASCII path as it is (its UTF-8 bytes are the same), others as their bytes. */
+const NON_ASCII = /[^\x00-\x7f]/;
+const fsPath = (p: BytePath): string | Buffer => (NON_ASCII.test(p) ? Buffer.from(p, 'latin1') : p);
 export const join = (...parts: BytePath[]): BytePath => parts.join('/');
 
 /** What stat() (following symlinks) says; `missing` covers dangling symlinks (ENOENT). */
@@ -66,7 +68,8 @@ export function readBytes(p: BytePath, max?: number, kind: Kind = kindOf(p)): Bu
 /** Directory entry names as byte strings, or undefined when the path cannot be listed. */
 export function listDir(p: BytePath): BytePath[] | undefined {
   try {
-    return readdirSync(fsPath(p), { encoding: 'buffer' }).map((b) => b.toString('latin1'));
+    // Names decoded as latin1 by readdir itself: one char per byte, no Buffer per name.
+    return readdirSync(fsPath(p), { encoding: 'latin1' });
   } catch {
     return undefined;
   }
@@ -86,9 +89,9 @@ export class DirView {
   constructor(readonly dir: BytePath, private searchable = true) {
     try {
       this.entries = new Map();
-      for (const e of readdirSync(fsPath(dir), { encoding: 'buffer', withFileTypes: true })) {
+      for (const e of readdirSync(fsPath(dir), { encoding: 'latin1', withFileTypes: true })) {
         const k = e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() || !(e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice()) ? 'stat' : 'other';
-        this.entries.set((e.name as unknown as Buffer).toString('latin1'), k);
+        this.entries.set(e.name, k);
       }
     } catch {
       this.entries = undefined;
@@ -111,8 +114,15 @@ export class DirView {
     return real;
   }
 
-  /** `readBytes(join(dir, name), max)`. */
+  /**
+   * `readBytes(join(dir, name), max)`. A name listed as a regular file is opened without a stat first,
+   * even before the directory is known to be searchable: opening a regular file is harmless, fails
+   * exactly where that stat would, and once it succeeds the directory is searchable.
+   */
   read(name: string, max?: number): Buffer | undefined {
-    return readBytes(join(this.dir, name), max, this.kind(name));
+    if (this.searchable || this.entries?.get(name) !== 'file') return readBytes(join(this.dir, name), max, this.kind(name));
+    const bytes = readBytes(join(this.dir, name), max, 'file');
+    if (bytes) this.searchable = true;
+    return bytes;
   }
 }

@@ -139,7 +139,9 @@ function readLongrun(f: Findings, def: Definition): void {
 export function readDefinition(f: Findings, src: BytePath, name: string): Definition | undefined {
   const dir = join(src, name);
   const typeFile = join(dir, 'type');
-  const bytes = readBytes(typeFile, TYPE_READ_BYTES);
+  // One listing answers for every entry: the type file is read through it too (no stat of its own).
+  const view = new DirView(dir, false);
+  const bytes = view.read('type', TYPE_READ_BYTES);
   if (!bytes) {
     f.error('check-type-missing', typeFile, `unable to read ${typeFile}`, 'every subdirectory of a source directory is a definition and needs a type file', { service: name });
     return undefined;
@@ -149,8 +151,6 @@ export function readDefinition(f: Findings, src: BytePath, name: string): Defini
     f.error('check-unknown-type', typeFile, `invalid ${typeFile}: must be oneshot, longrun, or bundle`, 'write exactly the word followed by one newline', { service: name });
     return undefined;
   }
-  // The type file opened, so the directory is searchable: its listing can answer for its entries.
-  const view = new DirView(dir);
   const def: Definition = { name, dir, type, names: [], consumerFor: [], view };
   if (type === 'bundle') {
     const contents = readNames(f, name, view, 'contents');

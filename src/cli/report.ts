@@ -10,12 +10,34 @@ export function useColour(stream: NodeJS.WriteStream = process.stderr): boolean 
 
 const colours = { error: '\x1b[31m', warning: '\x1b[33m', note: '\x1b[36m' } as const;
 
+/** Characters gathered before one write: a write per line or piece was most of the printing time. */
+const BLOCK = 65536;
+
+/** Gathers text and writes it in blocks of about `BLOCK` characters, so memory stays bounded. */
+class BlockWriter {
+  private pending = '';
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  add(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= BLOCK) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending === '') return;
+    this.stream.write(this.pending);
+    this.pending = '';
+  }
+}
+
 export function printDiagnostics(list: readonly Diagnostic[], stream: NodeJS.WriteStream = process.stderr): void {
   const colour = useColour(stream);
+  const out = new BlockWriter(stream);
   for (const d of sortDiagnostics(list)) {
     const line = formatDiagnostic(d);
-    stream.write(colour ? `${colours[d.severity]}${line}\x1b[0m\n` : line + '\n');
+    out.add(colour ? `${colours[d.severity]}${line}\x1b[0m\n` : line + '\n');
   }
+  out.flush();
 }
 
 export function hasErrors(list: readonly Diagnostic[]): boolean {
@@ -28,8 +50,10 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
  * string; the bytes are exactly `JSON.stringify(value, null, 2)`.
  */
 export function printJson(value: unknown): void {
-  for (const piece of jsonChunks(value)) process.stdout.write(piece);
-  process.stdout.write('\n');
+  const out = new BlockWriter(process.stdout);
+  for (const piece of jsonChunks(value)) out.add(piece);
+  out.add('\n');
+  out.flush();
 }
 
 /** Pretty JSON at a given indentation: raw newlines never occur inside JSON strings, so this is exact. */

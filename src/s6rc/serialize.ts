@@ -30,6 +30,8 @@ export interface WriteResult {
 }
 
 const DIR_MODE = 0o755;
+/** Characters of a state file gathered before one write. */
+const WRITE_BLOCK = 65536;
 
 /** Keeps an empty bundle's `contents.d/` in version control; ignored by s6-rc-compile and `readTree`. */
 export const EMPTY_MARKER = '.empty';
@@ -107,14 +109,23 @@ class ExactWriter {
   }
 
   file(path: string, content: StateContent, mode: number): void {
-    if (typeof content === 'string') writeFileSync(path, content, { mode });
+    // The encoding must be named: only then does Node take its one-call native path for a string.
+    if (typeof content === 'string') writeFileSync(path, content, { mode, encoding: 'utf8' });
     else {
       const fd = openSync(path, 'w', mode);
+      // Pieces gathered into blocks: one write per piece (per service in model.json) was thousands.
+      let pending = '';
+      const flush = () => {
+        const bytes = Buffer.from(pending);
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+        pending = '';
+      };
       try {
         for (const piece of content.chunks()) {
-          const bytes = Buffer.from(piece);
-          for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+          pending += piece;
+          if (pending.length >= WRITE_BLOCK) flush();
         }
+        flush();
       } finally {
         closeSync(fd);
       }
@@ -151,24 +162,30 @@ function makeDir(path: string): void {
   new ExactWriter().dir(path);
 }
 
+/**
+ * `base` is a normalised path and every name below it passed `layoutProblems` (plain components, no
+ * `.`/`..`), so paths are joined by concatenation: `path.join` per file was a visible share of the writer.
+ */
 function writeDefinition(w: ExactWriter, base: string, def: S6Definition): void {
   w.freshDir(base);
-  w.file(join(base, 'type'), `${def.type}\n`, 0o644);
+  w.file(`${base}/type`, `${def.type}\n`, 0o644);
   // Only the directory forms: the single-file `dependencies`/`contents` are deprecated (reference §1.2).
   if (def.type === 'bundle') {
-    w.freshDir(join(base, 'contents.d'));
-    for (const n of [...new Set(def.contents)].sort(cmp)) w.file(join(base, 'contents.d', n), '', 0o644);
+    const dir = `${base}/contents.d`;
+    w.freshDir(dir);
+    for (const n of [...new Set(def.contents)].sort(cmp)) w.file(`${dir}/${n}`, '', 0o644);
     // git (etckeeper) and some archivers drop empty directories, and a bundle without contents.d is
     // fatal to s6-rc-compile; a dot file keeps the directory and is no name (reference §1.3 NAMEDIR).
-    if (def.contents.length === 0) w.file(join(base, 'contents.d', EMPTY_MARKER), '', 0o644);
+    if (def.contents.length === 0) w.file(`${dir}/${EMPTY_MARKER}`, '', 0o644);
   } else if (def.dependencies.length > 0) {
     // No dependencies: no directory (absent means none), so git keeps the tree exactly as written.
-    w.freshDir(join(base, 'dependencies.d'));
-    for (const n of [...new Set(def.dependencies)].sort(cmp)) w.file(join(base, 'dependencies.d', n), '', 0o644);
+    const dir = `${base}/dependencies.d`;
+    w.freshDir(dir);
+    for (const n of [...new Set(def.dependencies)].sort(cmp)) w.file(`${dir}/${n}`, '', 0o644);
   }
   for (const p of Object.keys(def.files).sort(cmp)) {
     const f = def.files[p]!;
-    const target = join(base, ...p.split('/'));
+    const target = `${base}/${p}`;
     if (p.includes('/')) w.dir(dirname(target));
     w.file(target, f.content, f.mode ?? defaultMode(p));
   }

@@ -65,6 +65,10 @@ export const CASES: Case[] = [
   { title: 'type of 8 bytes not ending in LF (s6-rc-compile overflows and aborts)', ok: false, code: 'check-unknown-type', spec: { a: { type: 'oneshot\0', up: 'true' } } },
   { title: 'empty type', ok: false, spec: { a: { type: '', up: 'true' } } },
   { title: 'type is a directory', ok: false, code: 'check-type-missing', spec: { a: { type: {}, up: 'true' } } },
+  // The type file is read through the directory listing: a symlink is followed, a dangling one is unreadable.
+  { title: 'type is a symlink to a type file', ok: true, spec: { a: { type: link('../.t'), up: 'true' }, '.t': 'oneshot\n' } },
+  { title: 'type is a dangling symlink', ok: false, code: 'check-type-missing', spec: { a: { type: link('/nonexistent'), up: 'true' } } },
+  { title: 'type is a symlink to a directory', ok: false, code: 'check-type-missing', spec: { a: { type: link('..'), up: 'true' } } },
 
   // ---- lists
   { title: 'undefined dependency', ok: false, code: 'check-undefined-dependency', spec: { a: oneshot('true', deps('nope')) } },

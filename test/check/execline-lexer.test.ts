@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lexExecline } from '../../src/check/execline-lexer.js';
+import { lexExecline, lexExeclineByMachine } from '../../src/check/execline-lexer.js';
 
 const lex = (s: string | Buffer) => lexExecline(Buffer.isBuffer(s) ? s : Buffer.from(s, 'latin1'));
 const words = (s: string) => {
@@ -12,6 +12,26 @@ const words = (s: string) => {
   if (!r.ok) throw new Error(`unexpected ${r.error}`);
   return r.argv.map((w) => w.toString('latin1'));
 };
+
+describe('lexExecline fast path for plain quoted scripts', () => {
+  it('gives what the state machine gives, on scripts near the written form (property)', () => {
+    // Pieces of the writer's form plus what must leave it: joined words, escapes, NUL, braces, comments.
+    const piece = fc.constantFrom('"', '"', 'ab', ' ', '\n', '\t', '\x01', '\\', '\0', '{', '}', '#', 'é', '\xff', '""', '" "');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (parts) => {
+        const script = Buffer.from(parts.join(''), 'latin1');
+        expect(lexExecline(script)).toEqual(lexExeclineByMachine(script));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('takes scripts as the writer emits them and near misses alike', () => {
+    for (const s of ['"/etc/init.d/x" "start"\n', '', ' \n', '"a""b"', '"a"b', '"a\\"', '"a" # c', '"a" {', '"\x00"', '"a\nb"\t""\x01']) {
+      expect(lex(s)).toEqual(lexExeclineByMachine(Buffer.from(s, 'latin1')));
+    }
+    expect(words('"/etc/init.d/x" "--nodeps" "start"\n')).toEqual(['/etc/init.d/x', '--nodeps', 'start']);
+  });
+});
 
 describe('lexExecline (reference §7.2, §7.3)', () => {
   it('splits on any control byte and keeps quoted words whole', () => {

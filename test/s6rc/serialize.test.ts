@@ -4,7 +4,7 @@
  * every run, and write -> read -> write round trips.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTree } from '../../src/s6rc/read-tree.js';
@@ -164,6 +164,15 @@ describe('writeTreeAtomic', () => {
     expect(writeTreeAtomic(t, out, { force: false }).ok).toBe(false);
     expect(writeTreeAtomic(sampleTree(), out, { force: false, state: { '../x': '' } }).ok).toBe(false);
     expect(siblings()).toEqual([]);
+  });
+
+  it('writes a state file given in pieces as exactly their concatenation (multi-byte text across blocks)', () => {
+    const pieces = Array.from({ length: 3000 }, (_, i) => `{"n":${i},"s":"é€😀 ${'x'.repeat(i % 90)}"}\n`);
+    writeTreeAtomic(sampleTree(), out, { force: false, state: { 'model.json': { chunks: () => pieces } } });
+    const written = readFileSync(join(out, '.s6migrate', 'model.json'));
+    expect(written.length).toBeGreaterThan(2 * 65536);
+    expect(written.equals(Buffer.from(pieces.join('')))).toBe(true);
+    expect(mode(join(out, '.s6migrate', 'model.json'))).toBe(0o644);
   });
 
   it('gives identical bytes and modes every time, whatever the umask', () => {

@@ -314,3 +314,43 @@ describe('malformed units: diagnostics with file and line, never a throw', () =>
     ]);
   });
 });
+
+// The importer lists each unit directory once and reads each shared file once (performance round); these
+// pin the behaviour those shortcuts must keep.
+describe('listings and shared files keep systemd semantics', () => {
+  it('only an empty file masks: a file holding just a byte-order mark (empty text) is a unit; so is an empty file reached through a same-name link', () => {
+    const { r } = run({
+      [`${LIB}/bom.service`]: '\ufeff',
+      [`${LIB}/gone.service`]: '',
+      [`${ETC}/gone.service`]: { link: '../../../lib/systemd/system/gone.service' },
+    }, [`${LIB}/bom.service`, `${ETC}/gone.service`]);
+    expect(codes(svc(r, 'bom'))).toEqual(['unit-no-exec-start']);
+    const gone = svc(r, 'gone');
+    expect(codes(gone)).toEqual(['unit-masked']);
+    expect(gone.findings[0]!.message).toContain('an empty file');
+  });
+
+  it('a type-wide drop-in applies to every unit, and its problems are reported with each unit that reads it', () => {
+    const { r, path } = run({
+      [`${LIB}/a.service`]: '[Service]\nExecStart=/bin/a\n',
+      [`${LIB}/b.service`]: '[Service]\nExecStart=/bin/b\n',
+      [`${LIB}/service.d/10-all.conf`]: '[Service]\nUser=daemon\nBogus=1\n',
+      [`${ETC}/b.service.d/10-all.conf`]: { link: '/dev/null' },
+    }, [`${LIB}/a.service`, `${LIB}/b.service`]);
+    expect(svc(r, 'a').run.user?.name).toBe('daemon');
+    expect(ev(svc(r, 'a')).dropIns).toEqual([path(`${LIB}/service.d/10-all.conf`)]);
+    expect(svc(r, 'b').run.user).toBeUndefined();
+    expect(r.diagnostics.filter((d) => d.code === 'unit-unknown-directive').map((d) => [d.file, d.line])).toEqual([[path(`${LIB}/service.d/10-all.conf`), 3]]);
+  });
+
+  it('each instance of a template reads the template again with its own specifiers, and reports its problems each time', () => {
+    const { r, path } = run({
+      [`${LIB}/t@.service`]: '[Service]\nExecStart=/bin/t %i\nBogus=1\n',
+      [`${ETC}/multi-user.target.wants/t@one.service`]: { link: '/lib/systemd/system/t@.service' },
+      [`${ETC}/multi-user.target.wants/t@two.service`]: { link: '/lib/systemd/system/t@.service' },
+    }, [`${LIB}/t@.service`]);
+    expect(svc(r, 't@one').wrapper).toEqual({ kind: 'longrun', run: ['/bin/t', 'one'] });
+    expect(svc(r, 't@two').wrapper).toEqual({ kind: 'longrun', run: ['/bin/t', 'two'] });
+    expect(r.diagnostics.filter((d) => d.code === 'unit-unknown-directive').map((d) => d.file)).toEqual([path(`${LIB}/t@.service`), path(`${LIB}/t@.service`)]);
+  });
+});
