@@ -67,19 +67,44 @@ function dependencyNames(s: Service): string[] {
   return [...new Set(s.deps.filter((d) => d.kind === 'requires' || d.kind === 'wants').map((d) => d.target))];
 }
 
+/** Widest a padded column may grow: one service that depends on everything must not widen every row. */
+const LIST_COLUMN_WIDTH = 48;
+const DAEMON_COLUMN_WIDTH = 64;
+
+/** As many items as fit in `width`, then how many were left out; `--json` has the whole list. */
+export function fitList(items: readonly string[], width: number): string {
+  const full = items.join(',');
+  if (full.length <= width) return full || '-';
+  let shown = '';
+  for (let i = 0; i < items.length; i++) {
+    const more = `,+${items.length - i} more`;
+    const next = shown ? `${shown},${items[i]}` : items[i]!;
+    if (next.length + `,+${items.length - i - 1} more`.length > width) return shown ? shown + more : `+${items.length} more`;
+    shown = next;
+  }
+  return shown;
+}
+
+/** Text cut to `width` characters, the cut marked. */
+export function fitText(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 3)}...`;
+}
+
 export function renderTable(services: readonly Service[], converted: ReadonlySet<string>): string {
   const header = ['SERVICE', 'FORMAT', 'BUNDLES', 'DEPENDENCIES', 'DAEMON', 'NOTES'];
   const rows = services.map((s) => [
     converted.has(s.name) ? s.name : `${s.name} (not converted)`,
     s.format,
-    s.startIn.join(',') || '-',
-    dependencyNames(s).join(',') || '-',
-    s.run.daemon ? shellish(s.run.daemon.argv) : '-',
+    fitList(s.startIn, LIST_COLUMN_WIDTH),
+    fitList(dependencyNames(s), LIST_COLUMN_WIDTH),
+    s.run.daemon ? fitText(shellish(s.run.daemon.argv), DAEMON_COLUMN_WIDTH) : '-',
     String(s.findings.length),
   ]);
   if (rows.length === 0) return 'no services found\n';
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h) => h.length);
+  for (const r of rows) for (let i = 0; i < r.length; i++) if (r[i]!.length > widths[i]!) widths[i] = r[i]!.length;
   // The last column needs no padding; the daemon column is the long one, so it goes before NOTES.
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + `\n${services.length} service${services.length === 1 ? '' : 's'}, ${rows.filter((_, i) => converted.has(services[i]!.name)).length} convertible\n`;
+  const convertible = services.filter((s) => converted.has(s.name)).length;
+  return [line(header), ...rows.map(line)].join('\n') + `\n${services.length} service${services.length === 1 ? '' : 's'}, ${convertible} convertible\n`;
 }
