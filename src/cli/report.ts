@@ -18,15 +18,17 @@ class BlockWriter {
   private pending = '';
   constructor(private readonly stream: NodeJS.WritableStream) {}
 
-  add(text: string): void {
+  /** 'full' when a block went out and the stream asks the writer to wait for 'drain'. */
+  add(text: string): 'ok' | 'full' {
     this.pending += text;
-    if (this.pending.length >= BLOCK) this.flush();
+    return this.pending.length >= BLOCK ? this.flush() : 'ok';
   }
 
-  flush(): void {
-    if (this.pending === '') return;
-    this.stream.write(this.pending);
+  flush(): 'ok' | 'full' {
+    if (this.pending === '') return 'ok';
+    const accepted = this.stream.write(this.pending);
     this.pending = '';
+    return accepted ? 'ok' : 'full';
   }
 }
 
@@ -47,13 +49,37 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
 /**
  * Stable JSON: keys in insertion order, two-space indent, trailing newline. Written in pieces (each
  * top-level member, each element of a top-level array) so a 4,000-service model is never one 25 MB
- * string; the bytes are exactly `JSON.stringify(value, null, 2)`.
+ * string; the bytes are exactly `JSON.stringify(value, null, 2)`. Resolves once the stream has taken
+ * the last piece.
  */
-export function printJson(value: unknown): void {
-  const out = new BlockWriter(process.stdout);
-  for (const piece of jsonChunks(value)) out.add(piece);
+export async function printJson(value: unknown, stream: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const out = new BlockWriter(stream);
+  for (const piece of jsonChunks(value)) {
+    if (out.add(piece) === 'full' && !(await drained(stream))) return;
+  }
   out.add('\n');
   out.flush();
+}
+
+/**
+ * Waits until a stream that refused more data has taken it. Node writes to a pipe asynchronously: a
+ * writer that ignores the refusal queues the whole output in memory (25 MB of JSON at x20, twice the
+ * model). False when the stream ends or fails instead (a reader that quit): stop writing.
+ */
+function drained(stream: NodeJS.WritableStream): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (ok: boolean) => () => {
+      stream.off('drain', onDrain);
+      stream.off('error', onEnd);
+      stream.off('close', onEnd);
+      resolve(ok);
+    };
+    const onDrain = settle(true);
+    const onEnd = settle(false);
+    stream.once('drain', onDrain);
+    stream.once('error', onEnd);
+    stream.once('close', onEnd);
+  });
 }
 
 /** Pretty JSON at a given indentation: raw newlines never occur inside JSON strings, so this is exact. */

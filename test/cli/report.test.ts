@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { diag, formatDiagnostic, sortDiagnostics } from '../../src/model/diagnostic.js';
-import { printDiagnostics } from '../../src/cli/report.js';
+import { EventEmitter } from 'node:events';
+import { printDiagnostics, printJson } from '../../src/cli/report.js';
 
 /** A stand-in for process.stderr that records each write. */
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { writes: string[] } {
@@ -43,5 +44,47 @@ describe('printDiagnostics', () => {
     const s = fakeStream(false);
     printDiagnostics([], s);
     expect(s.writes).toEqual([]);
+  });
+});
+
+describe('printJson', () => {
+  const value = { services: Array.from({ length: 2000 }, (_, i) => ({ name: `service-${i}`, argv: ['/usr/sbin/d', `--n=${i}`, 'x'.repeat(40)] })) };
+
+  /** A stream that refuses more after every write until it is drained by hand, as a slow pipe does. */
+  function slowStream() {
+    const writes: string[] = [];
+    const stream = new EventEmitter() as EventEmitter & { write: (s: string) => boolean; writes: string[]; waiting: boolean };
+    stream.writes = writes;
+    stream.waiting = false;
+    stream.write = (s: string) => {
+      expect(stream.waiting).toBe(false); // nothing written while the stream asked to wait
+      writes.push(s);
+      stream.waiting = true;
+      return false;
+    };
+    return stream;
+  }
+
+  it('waits for drain after each refused block and writes exactly JSON.stringify(value, null, 2)', async () => {
+    const s = slowStream();
+    let finished = false;
+    const done = printJson(value, s as unknown as NodeJS.WritableStream).then(() => (finished = true));
+    while (!finished) {
+      await new Promise((r) => setImmediate(r));
+      if (!s.waiting) continue;
+      s.waiting = false;
+      s.emit('drain');
+    }
+    await done;
+    expect(s.writes.length).toBeGreaterThan(2);
+    expect(s.writes.join('')).toBe(JSON.stringify(value, null, 2) + '\n');
+  });
+
+  it('stops writing when the reader goes away instead of draining', async () => {
+    const s = slowStream();
+    const done = printJson(value, s as unknown as NodeJS.WritableStream);
+    s.emit('close');
+    await done;
+    expect(s.writes).toHaveLength(1);
   });
 });

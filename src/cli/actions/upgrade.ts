@@ -18,7 +18,7 @@ export interface Opts {
   json?: boolean;
 }
 
-export function runUpgrade(names: string[], opts: Opts): number {
+export async function runUpgrade(names: string[], opts: Opts): Promise<number> {
   let command: string[] | undefined;
   if (opts.command !== undefined) {
     if (names.length !== 1) {
@@ -71,7 +71,7 @@ export function runUpgrade(names: string[], opts: Opts): number {
       return EXIT_ATTENTION;
     }
   }
-  if (opts.json) printJson({ results, diagnostics });
+  if (opts.json) await printJson({ results, diagnostics });
   else {
     for (const r of results) {
       if (r.upgraded) process.stdout.write(`${r.name}: upgraded (${r.evidence}, ${r.confidence}): ${shellQuote(r.command!)}\n`);

@@ -33,7 +33,7 @@ export async function runSwitch(kind: 'apply' | 'rollback', dir: string | undefi
   const { printDiagnostics, printJson } = await import('../report.js');
   const options = { compiledRoot: opts.compiledRoot, live: opts.live, keep, dryRun: Boolean(opts.dryRun), scandir: opts.scandir };
   const report = kind === 'apply' ? apply(dir ?? '', options) : rollback(options);
-  if (opts.json) printJson(report);
+  if (opts.json) await printJson(report);
   else {
     printDiagnostics(report.diagnostics);
     for (const m of report.messages) {

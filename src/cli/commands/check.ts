@@ -38,7 +38,7 @@ s6-rc-compile message it corresponds to), 2 usage error (DIR missing, or --compi
       }
       const ok = result.ok && (compile ? compile.ok : true);
       if (opts.json) {
-        printJson(compile ? { ok, diagnostics: result.diagnostics, compile: { ok: compile.ok, output: compile.output } } : { ok, diagnostics: result.diagnostics });
+        await printJson(compile ? { ok, diagnostics: result.diagnostics, compile: { ok: compile.ok, output: compile.output } } : { ok, diagnostics: result.diagnostics });
       } else {
         printDiagnostics(result.diagnostics);
         if (compile) {

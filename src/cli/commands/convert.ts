@@ -44,7 +44,7 @@ and is not empty without --force, or is not an s6-rc source directory).`)
       } });
       // A PATH that does not exist is a usage error: stop before touching --out.
       if (hasMissingPath(scanned.diagnostics)) {
-        if (opts.json) printJson({ ok: false, out: opts.out, diagnostics: scanned.diagnostics });
+        if (opts.json) await printJson({ ok: false, out: opts.out, diagnostics: scanned.diagnostics });
         else printDiagnostics(scanned.diagnostics);
         process.exitCode = EXIT_USAGE;
         return;
@@ -55,7 +55,7 @@ and is not empty without --force, or is not an s6-rc source directory).`)
       const summary = summarize(result.services, result.tree, result.diagnostics);
       const ok = result.write.ok;
       if (opts.json) {
-        printJson({ ok, out: opts.out, counts: summary.counts, notConverted: summary.notConverted, diagnostics: result.diagnostics });
+        await printJson({ ok, out: opts.out, counts: summary.counts, notConverted: summary.notConverted, diagnostics: result.diagnostics });
       } else {
         printDiagnostics(result.diagnostics);
         process.stdout.write(renderSummary(opts.out, ok, summary));

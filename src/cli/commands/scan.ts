@@ -47,7 +47,7 @@ Exit codes: 0 every service can be converted, 1 some cannot or an error was repo
       progress.done();
       const converted = new Set(result.tree.definitions.keys());
       if (opts.json) {
-        printJson({ services: result.services, host: result.host, diagnostics: result.diagnostics });
+        await printJson({ services: result.services, host: result.host, diagnostics: result.diagnostics });
       } else {
         process.stdout.write(renderTable(result.services, converted));
         printDiagnostics(result.diagnostics);

@@ -23,7 +23,7 @@ a systemd unit convert already supervised, and "skipped" when skipped in the wiz
         return;
       }
       const p = progress(loaded.ws.state, trackedServices(loaded.ws), unloggedLongruns(loaded.ws));
-      if (opts.json) printJson(p);
+      if (opts.json) await printJson(p);
       else process.stdout.write(renderProgress(p));
       process.exitCode = EXIT_OK;
     });

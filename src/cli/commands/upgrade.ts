@@ -26,6 +26,6 @@ Exit codes: 0 every service upgraded (or already was), 1 some service was refuse
 validation (nothing is written then), 2 usage error.`)
     .action(async (names: string[], opts: Opts) => {
       const { runUpgrade } = await import('../actions/upgrade.js');
-      process.exitCode = runUpgrade(names, opts);
+      process.exitCode = await runUpgrade(names, opts);
     });
 }
