@@ -1,7 +1,4 @@
-import { tuneHeapForBatchWork } from './heap.js';
 import { main } from './main.js';
-
-tuneHeapForBatchWork();
 
 // `s6migrate scan | head`: a reader that stops early closes the pipe. The work itself is not affected,
 // so the rest of the output is dropped quietly and the exit code still says how the work went.

@@ -14,7 +14,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     // Before the commands are added, so they inherit it: a usage error returns 2 instead of exiting 1.
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Before any command's work, never for --help: loading node:v8 costs start-up time.
+    .hook('preAction', async () => (await import('./heap.js')).tuneHeapForBatchWork());
   for (const register of COMMANDS) register(program);
   return program;
 }
