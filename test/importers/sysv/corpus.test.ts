@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { importSysv } from '../../../importers/sysv/index.js';
+import { factCommands, mayStateFact, simpleCommands } from '../../../importers/sysv/shell-lines.js';
 import type { SysvEvidence } from '../../../src/model/service.js';
 
 const CORPUS = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
@@ -58,6 +59,16 @@ describe.skipIf(!present)(`sysv corpus (${CORPUS})`, () => {
     }
     console.log(`sysv corpus: ${all.length} scripts, ${services} services (${withDaemon} with a daemon command), ${diagnosed} diagnosed only`);
     expect(services + diagnosed).toBe(all.length);
+  });
+
+  it('the fast path finds exactly the fact commands the full tokeniser finds, in every script', () => {
+    for (const { file } of scripts()) {
+      const text = readFileSync(file, 'latin1');
+      const all = simpleCommands(text);
+      const fast = factCommands(text);
+      expect(fast.commands, file).toEqual(all.commands.filter((c) => mayStateFact(c.words[0]!)));
+      expect(fast.problems, file).toEqual(all.problems);
+    }
   });
 });
 
