@@ -6,6 +6,7 @@
  */
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { parseNameList } from '../check/formats.js';
 import { cmp, diag, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { errText, readSourceFile } from '../util/source-file.js';
 import { defaultMode } from './serialize.js';
@@ -32,9 +33,10 @@ function lstat(path: string): Stats | undefined {
   }
 }
 
-/** NAMELIST as s6-rc-compile reads it (reference §1.3): leading blanks stripped, `#` lines skipped. */
+/** NAMELIST by the validator's rule (reference §1.3), so a tree reads back as s6-rc-compile reads it. */
 function nameList(text: string): string[] {
-  return text.split('\n').map((l) => l.replace(/^[ \t]+/, '')).filter((l) => l !== '' && !l.startsWith('#'));
+  // parseNameList works on bytes and names them in latin1; the tree holds UTF-8 names.
+  return parseNameList(Buffer.from(text, 'utf8')).names.map((n) => Buffer.from(n.name, 'latin1').toString('utf8'));
 }
 
 export function readTree(dir: string): ReadTreeResult {

@@ -205,7 +205,7 @@ describe('readTree', () => {
     mkdirSync(join(out, 'a'), { recursive: true });
     writeFileSync(join(out, 'a/type'), 'oneshot\n');
     writeFileSync(join(out, 'a/up'), 'true\n');
-    writeFileSync(join(out, 'a/dependencies'), '# deps\n  b\n\nc\n');
+    writeFileSync(join(out, 'a/dependencies'), '# deps\n  b\n\nc\n\tb'); // repeated, last line without LF
     mkdirSync(join(out, 'b'));
     writeFileSync(join(out, 'b/type'), 'bundle');
     writeFileSync(join(out, 'b/contents'), 'c\n');
