@@ -26,9 +26,26 @@ export const VARIABLE_FINDINGS: Record<string, { code: string; message: (value: 
   extra_stopped_commands: { code: 'openrc-extra-commands', message: (v) => `extra_stopped_commands=${v}: custom actions stay available through the script, not through s6-rc` },
   // supervise-daemon(8): periodic health checks.
   healthcheck_timer: { code: 'openrc-healthcheck', message: (v) => `healthcheck_timer=${v}: supervise-daemon health checks have no s6 equivalent` },
+  // start-stop-daemon.sh / supervise-daemon.sh pass these to the daemon launcher; s6 has no such step.
+  // Any non-empty value enables no_new_privs (`${no_new_privs:+--no-new-privs}`), even "no".
+  no_new_privs: { code: 'openrc-no-new-privs', message: (v) => `no_new_privs=${v}: OpenRC starts the daemon unable to gain privileges (setuid bits, file capabilities); a longrun would not: add \`setpriv --no-new-privs\` to its run script by hand` },
+  secbits: { code: 'openrc-secbits', message: (v) => `secbits=${v}: OpenRC sets these securebits for the daemon; not carried over` },
   // start-stop-daemon.sh: with start_inactive=yes the service is marked inactive while it starts.
   start_inactive: { code: 'openrc-start-inactive', message: (v) => `start_inactive=${v}: OpenRC marks the service inactive while starting; s6-rc has no inactive state` },
 };
+
+/** Variables named by a prefix: rc.conf(5)'s per-service cgroup settings, applied by openrc-run. */
+export const VARIABLE_PREFIX_FINDINGS: ReadonlyArray<{ prefix: string; code: string; message: (name: string, value: string) => string }> = [
+  { prefix: 'rc_cgroup_', code: 'openrc-cgroup', message: (n, v) => `${n}=${v}: OpenRC puts the service in a cgroup with these settings; s6-rc does not manage cgroups` },
+];
+
+/** The finding for a variable the script or its conf.d sets, if its behaviour is not reproduced. */
+export function variableFinding(name: string, value: string): { code: string; message: string } | undefined {
+  const f = VARIABLE_FINDINGS[name];
+  if (f) return { code: f.code, message: f.message(value) };
+  const p = VARIABLE_PREFIX_FINDINGS.find((x) => name.startsWith(x.prefix));
+  return p && { code: p.code, message: p.message(name, value) };
+}
 
 /** Custom functions openrc-run calls around or instead of its defaults (openrc-run(8) "FUNCTIONS"). */
 export const FUNCTION_FINDINGS: Record<string, { code: string; message: string }> = {

@@ -18,7 +18,7 @@ import { filesSourcedBefore } from './conf-d.js';
 import { readDepend } from './depend.js';
 import { readRunlevels, levelsOf, OPENRC_STOP_LEVELS, type Runlevels } from './runlevels.js';
 import { buildRunFacts } from './run-facts.js';
-import { FUNCTION_FINDINGS, RUN_VARIABLES, VARIABLE_FINDINGS } from './findings-table.js';
+import { FUNCTION_FINDINGS, RUN_VARIABLES, variableFinding } from './findings-table.js';
 
 /** Interpreters that make a file an OpenRC script (gendepends.sh accepts openrc-run and runscript). */
 export function openrcShebang(firstLine: string): 'openrc-run' | 'runscript' | undefined {
@@ -157,8 +157,8 @@ function importScript(file: string, root: string, levels: () => Runlevels, diagn
     if (BUILTIN_VARS.includes(n) && v.origin === builtinOrigin) continue;
     if (rcConfFiles.has(v.origin.file) && !rcConfVarKept(n, svcVar)) continue;
     vars[n] = { value: v.value, origin: v.origin };
-    const f = VARIABLE_FINDINGS[n];
-    if (f && v.value !== '') findings.push({ code: f.code, message: f.message(v.value), origin: v.origin });
+    const f = v.value === '' ? undefined : variableFinding(n, v.value);
+    if (f) findings.push({ ...f, origin: v.origin });
   }
 
   const startIn: string[] = [];

@@ -74,12 +74,22 @@ describe('OpenRC variables -> RunFacts and evidence', () => {
     ['required_dirs=/var/lib/d', 'openrc-required-paths'],
     ['extra_commands="checkconfig"', 'openrc-extra-commands'],
     ['extra_started_commands="reload"', 'openrc-extra-commands'],
+    ['no_new_privs=yes', 'openrc-no-new-privs'],
+    ['no_new_privs=no', 'openrc-no-new-privs'], // OpenRC tests for non-empty: "no" enables it too
+    ['secbits=noroot', 'openrc-secbits'],
+    ['rc_cgroup_memory="memory.max 512M"', 'openrc-cgroup'],
   ])('%s is recorded with a finding %s', (line, code) => {
     const { service, evidence } = run(`command=/bin/d\n${line}\n`);
     const name = line.split('=')[0]!;
     expect(evidence.vars[name]).toBeDefined();
     expect(evidence.vars[name]!.origin.line).toBe(3);
     expect(codes(service)).toContain(code);
+  });
+
+  it('display and matching names (name, procname) need no finding: s6 supervises the process itself', () => {
+    const { service, evidence } = run('command=/bin/d\nname="Food"\nprocname=food\nno_new_privs=\n');
+    expect(evidence.vars['procname']!.value).toBe('food');
+    expect(codes(service).filter((c) => c.startsWith('openrc-'))).toEqual([]);
   });
 
   it('description and name: description fills Service.description', () => {
