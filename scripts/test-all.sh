@@ -10,14 +10,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund
 fi
 
-# Debian's s6 and execline: the tests run generated services under the real tools.
+# Debian's s6 and execline: the tests run generated services under the real tools. Graphviz: the
+# graph test renders the dot output to SVG with the real `dot`.
 need=()
 command -v s6-svscan >/dev/null 2>&1 || need+=(s6)
 command -v execlineb >/dev/null 2>&1 || need+=(execline)
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   if ! apt-cache show s6 >/dev/null 2>&1; then $sudo apt-get update -qq; fi
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
 # Real distribution files for the corpus tests (cached; re-running is cheap).
