@@ -3,8 +3,8 @@
  * argv, pidfile, user, group, workdir and umask; the stop call with `--retry` gives the stop signal.
  * Only resolved values become facts; an unresolved word leaves the fact out and says why.
  */
-import type { Finding, Origin, RunFacts, SsdCall } from '../../src/model/service.js';
-import { findDaemonCalls, stopFromRetry, type FoundCall } from './start-stop-daemon.js';
+import type { Finding, LiveArgs, Origin, RunFacts, SsdCall } from '../../src/model/service.js';
+import { findDaemonCalls, stopFromRetry, type ArgWord, type FoundCall } from './start-stop-daemon.js';
 import type { ShellEnv } from './shell-vars.js';
 
 export interface DaemonFacts {
@@ -19,7 +19,13 @@ const INIT_D_SCRIPT_START = 'start-stop-daemon --start --quiet ${PIDFILE:+--pidf
 // Signal numbers used in `--signal N` / `--retry N/...` (signal(7), x86/arm numbering).
 const SIGNAL_NUMBERS: Record<string, string> = { '1': 'HUP', '2': 'INT', '3': 'QUIT', '9': 'KILL', '10': 'USR1', '12': 'USR2', '15': 'TERM' };
 
-export function collectDaemonFacts(text: string, file: string, env: ShellEnv, run: RunFacts, initDScript: boolean): DaemonFacts {
+/**
+ * `live` is told the spelling of each start call's program arguments when the script sourced its defaults
+ * file, and says which of them stay variables (`SsdCall.liveArgs`).
+ */
+export function collectDaemonFacts(
+  text: string, file: string, env: ShellEnv, run: RunFacts, initDScript: boolean, live?: (words: ArgWord[]) => LiveArgs | undefined,
+): DaemonFacts {
   let calls = findDaemonCalls(text, file, env);
   const findings: Finding[] = [];
   const starts = calls.filter((c) => c.action === 'start' && !c.test);
@@ -35,6 +41,12 @@ export function collectDaemonFacts(text: string, file: string, env: ShellEnv, ru
   // A pidfile the script names without passing it to start-stop-daemon is still where the daemon writes it.
   const pid = env.vars.get('PIDFILE');
   if (!run.pidfile && pid && !pid.unresolved && pid.value.startsWith('/')) run.pidfile = { path: pid.value, origin: pid.origin };
+  if (live) {
+    for (const c of starts) {
+      const l = c.argWords && live(c.argWords);
+      if (l) c.call.liveArgs = l;
+    }
+  }
   return { ssdStarts: starts.map((c) => c.call), findings };
 }
 

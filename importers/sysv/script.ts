@@ -13,7 +13,9 @@ import { findCompanion, RC_LEVELS, type RcLinkIndex } from './companions.js';
 import { collectDaemonFacts } from './daemon-facts.js';
 import { parseLsbHeader } from './lsb-header.js';
 import { interpretLsb, type LsbMeaning } from './lsb-fields.js';
+import { liveArgsFor, namesRead, type DefaultsSourcing } from './live-args.js';
 import { evalAssignments, ShellEnv } from './shell-vars.js';
+import type { ArgWord } from './start-stop-daemon.js';
 
 /** Files that live in /etc/init.d but are not services (sysv-rc, initscripts and dpkg conventions). */
 const NOT_SERVICES: { test: (name: string) => boolean; why: string }[] = [
@@ -89,6 +91,7 @@ function readShell(
 ): void {
   const env = new ShellEnv({ '0': systemPath });
   const applied: string[] = [];
+  let sourcing: DefaultsSourcing | undefined;
   const envFiles: EnvFile[] = [];
   const applyDefaults = (sysPath: string, line: number | undefined) => {
     if (!envFiles.some((e) => e.path === sysPath)) {
@@ -99,7 +102,13 @@ function readShell(
     const r = readSourceFile(disk);
     if (!r.ok) { diagnostics.push(r.diagnostic); return; }
     env.noteDynamicNames(r.text);
+    const before = sourcing ? undefined : new Map(env.vars);
     for (const p of evalAssignments(r.text, disk, env)) diagnostics.push(diag('warning', 'shell-syntax', disk, p.line, p.message));
+    if (before) {
+      const assigned = new Set<string>();
+      env.vars.forEach((v, k) => { if (v.origin.file === disk) assigned.add(k); });
+      sourcing = { file: sysPath, disk, before, assigned, reads: namesRead(r.text) };
+    }
     if (!applied.includes(disk)) applied.push(disk);
   };
   env.noteDynamicNames(text);
@@ -126,7 +135,8 @@ function readShell(
     // Exported variables reach the daemon's environment; plain ones stay inside the script.
     if (v.exported && !v.unresolved && v.origin.file === file) service.run.env[k] = { value: v.value, origin: v.origin };
   });
-  const facts = collectDaemonFacts(text, file, env, service.run, shebang?.includes('init-d-script') ?? false);
+  const live = sourcing && ((words: ArgWord[]) => liveArgsFor(words, sourcing!, env));
+  const facts = collectDaemonFacts(text, file, env, service.run, shebang?.includes('init-d-script') ?? false, live);
   evidence.ssdStarts = facts.ssdStarts;
   service.findings.push(...facts.findings);
 }

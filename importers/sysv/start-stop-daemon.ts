@@ -4,7 +4,7 @@
  */
 import type { Origin, SsdCall } from '../../src/model/service.js';
 import { expandWord } from './shell-words.js';
-import { factCommands, plainText, type SimpleCommand } from './shell-lines.js';
+import { factCommands, plainText, type SimpleCommand, type WordToken } from './shell-lines.js';
 import type { ShellEnv } from './shell-vars.js';
 
 /** One option of start-stop-daemon(8): long name, short letter, whether it takes a value. */
@@ -58,6 +58,8 @@ const BY_SHORT = new Map(SSD_OPTIONS.filter((o) => o.short !== undefined).map((o
 interface Field {
   text: string;
   unresolved: boolean;
+  /** Index of the shell word it came from (program arguments are traced back to their spelling). */
+  word?: number;
 }
 
 /** Options of one call: long name -> value (`true` for flags); `args` = program arguments. */
@@ -68,7 +70,8 @@ export interface ParsedSsd {
 }
 
 /** getopt_long over already expanded words: `--opt=v`, `--opt v`, unique prefixes, `-xv` clusters, `--`. */
-export function parseSsdArgs(fields: Field[]): ParsedSsd & { unresolvedOpts: Set<string> } {
+export function parseSsdArgs(fields: Field[]): ParsedSsd & { unresolvedOpts: Set<string>; argsFromWord?: number } {
+  let argsFromWord: number | undefined;
   const options = new Map<string, string | true>();
   const unresolvedOpts = new Set<string>();
   const args: Field[] = [];
@@ -79,7 +82,12 @@ export function parseSsdArgs(fields: Field[]): ParsedSsd & { unresolvedOpts: Set
   };
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
-    if (f.text === '--') { args.push(...fields.slice(i + 1)); break; }
+    if (f.text === '--') {
+      // Program arguments are traceable to their words only when none came before `--` (getopt permutes).
+      if (args.length === 0 && f.word !== undefined) argsFromWord = f.word + 1;
+      args.push(...fields.slice(i + 1));
+      break;
+    }
     if (f.text.startsWith('--')) {
       const eq = f.text.indexOf('=');
       const name = f.text.slice(2, eq === -1 ? undefined : eq);
@@ -103,7 +111,9 @@ export function parseSsdArgs(fields: Field[]): ParsedSsd & { unresolvedOpts: Set
     }
     args.push(f); // getopt_long permutes non-options to the end: they are program arguments
   }
-  return { options, args, unknownOptions, unresolvedOpts };
+  const r: ParsedSsd & { unresolvedOpts: Set<string>; argsFromWord?: number } = { options, args, unknownOptions, unresolvedOpts };
+  if (argsFromWord !== undefined) r.argsFromWord = argsFromWord;
+  return r;
 }
 
 function uniquePrefix(name: string): SsdOption | undefined {
@@ -124,6 +134,18 @@ export interface FoundCall {
   unknownOptions: string[];
   /** Long names of options whose value is unresolved; `--` for the program arguments. */
   unresolvedParts: Set<string>;
+  /**
+   * The shell words that gave `call.args`, each with how many fields it gave, when they can be told
+   * apart: every word after `--` (or after start_daemon's program), and nothing else, made the arguments.
+   */
+  argWords?: ArgWord[];
+  /** Index of the first shell word after `--` (or after start_daemon's program), when known. */
+  argsFromWord?: number;
+}
+
+export interface ArgWord {
+  token: WordToken;
+  fields: number;
 }
 
 /** Every start-stop-daemon / start_daemon call in the script, start and stop, in file order. */
@@ -138,14 +160,18 @@ export function findDaemonCalls(text: string, file: string, env: ShellEnv): Foun
     const name = plainText(cmd.words[at]!.parts)!;
     const unknown: string[] = [];
     const fields: Field[] = [];
+    const counts: number[] = [];
     for (let k = at + 1; k < cmd.words.length; k++) {
       const e = expandWord(cmd.words[k]!.parts, env.lookup, true);
       for (let u = 0; u < e.unknown.length; u++) if (!unknown.includes(e.unknown[u]!)) unknown.push(e.unknown[u]!);
-      for (let f = 0; f < e.fields.length; f++) fields.push({ text: e.fields[f]!, unresolved: e.unresolved });
+      for (let f = 0; f < e.fields.length; f++) fields.push({ text: e.fields[f]!, unresolved: e.unresolved, word: k });
+      counts[k] = e.fields.length;
     }
     const origin: Origin = { file, line: cmd.line };
     const found = name === 'start_daemon' ? fromStartDaemon(fields, origin) : fromSsd(fields, origin);
     found.unknown = unknown;
+    const words = argWords(cmd.words, counts, found.argsFromWord, found.call.args.length);
+    if (words) found.argWords = words;
     out.push(found);
   }
   return out;
@@ -194,6 +220,7 @@ function fromSsd(fields: Field[], origin: Origin): FoundCall {
   const unresolvedParts = new Set(p.unresolvedOpts);
   if (p.args.some((a) => a.unresolved)) unresolvedParts.add('--');
   const found: FoundCall = { call, test: o.has('test'), action, unknown: [], unknownOptions: p.unknownOptions, unresolvedParts };
+  if (p.argsFromWord !== undefined) found.argsFromWord = p.argsFromWord;
   const retry = str('retry');
   const signal = str('signal');
   if (retry !== undefined) found.retry = retry;
@@ -225,7 +252,21 @@ function fromStartDaemon(fields: Field[], origin: Origin): FoundCall {
   if (rest[0]?.unresolved) unresolvedParts.add('exec');
   if (rest.slice(1).some((a) => a.unresolved)) unresolvedParts.add('--');
   call.unresolved = unresolvedParts.size > 0;
-  return { call, test: false, action: 'start', unknown: [], unknownOptions: [], unresolvedParts };
+  const found: FoundCall = { call, test: false, action: 'start', unknown: [], unknownOptions: [], unresolvedParts };
+  if (rest[0]?.word !== undefined) found.argsFromWord = rest[0].word + 1;
+  return found;
+}
+
+/** The words from `from` on, with their field counts, when together they gave exactly the arguments. */
+function argWords(words: readonly WordToken[], counts: readonly number[], from: number | undefined, argCount: number): ArgWord[] | undefined {
+  if (from === undefined) return undefined;
+  const out: ArgWord[] = [];
+  let total = 0;
+  for (let k = from; k < words.length; k++) {
+    out.push({ token: words[k]!, fields: counts[k] ?? 0 });
+    total += counts[k] ?? 0;
+  }
+  return total === argCount ? out : undefined;
 }
 
 /** `--retry` schedule: `TERM/30/KILL/5` or a bare timeout `5` (signal then from `--signal`, default TERM). */

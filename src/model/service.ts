@@ -130,6 +130,23 @@ export interface SsdCall {
   notifyAwait?: boolean;
   /** Which helper made the call: `start-stop-daemon` itself or lsb init-functions' `start_daemon`. */
   via?: 'start-stop-daemon' | 'start_daemon';
+  /** Present when program arguments read variables that `/etc/default/NAME` sets (see `LiveArgs`). */
+  liveArgs?: LiveArgs;
+}
+
+/**
+ * Program arguments an admin edits in `/etc/default/NAME` (`DAEMON_ARGS`, `*_OPTS`): the script expands
+ * them each time it starts the daemon. Kept as the script spells them, so an upgraded longrun expands
+ * them at each start too instead of freezing today's values.
+ */
+export interface LiveArgs {
+  /** The defaults file, as a path on the converted system. */
+  file: string;
+  /** Each shell word after `--`, in order: its text in the script, how many of `args` it gave at
+   * conversion time, and whether it reads a variable the file sets. */
+  words: { raw: string; fields: number; live: boolean }[];
+  /** What the words and the file read, with the script's value before the file is sourced (null: unset), by name. */
+  presets: [string, string | null][];
 }
 
 /** An OpenRC `openrc-run` script, read statically (with conf.d applied). */

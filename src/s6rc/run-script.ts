@@ -28,6 +28,12 @@ export interface RunScriptSpec {
   directories?: DirectorySpec[];
   /** Readiness polled by s6-notifyoncheck (must run before `cd`: it reads ./data/check). */
   notifyOnCheck?: { fd: number; checkArgs?: string[] };
+  /**
+   * Arguments the shell that sources the `shell` env file `file` appends to the chain, after the file is
+   * read: `shellWords` are /bin/sh text (the init script's own spelling), expanded with globbing off.
+   * `presets` give the script's values before the file is sourced (null: unset).
+   */
+  liveArgs?: { file: string; shellWords: string[]; presets: [string, string | null][] };
 }
 
 export interface DirectorySpec {
@@ -37,6 +43,11 @@ export interface DirectorySpec {
   mode: string;
   /** `user` or `user:group` for chown; absent: left to root. */
   owner?: string;
+}
+
+/** One word for /bin/sh: single-quoted, so nothing in it is expanded. */
+export function shellQuoteWord(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Coreutils on Debian; absolute because the supervision tree's PATH is minimal. */
@@ -79,7 +90,11 @@ export function renderRunScript(spec: RunScriptSpec): string {
       // Shell-syntax defaults files need a shell to read; the path and the rest of the chain are passed
       // as positional parameters, never pasted into the shell text.
       const test = f.optional ? 'if [ -r "$1" ]; then set -a; . "$1"; set +a; fi' : 'set -a; . "$1" || exit 111; set +a';
-      lines.push(execlineLine(['/bin/sh', '-c', `${test}; shift; exec "$@"`, 'sh', f.path]));
+      const live = spec.liveArgs?.file === f.path ? spec.liveArgs : undefined;
+      const script = live
+        ? `${live.presets.map(([name, value]) => (value === null ? `unset ${name}` : `${name}=${shellQuoteWord(value)}`)).concat(test).join('; ')}; set -f; shift; exec "$@" ${live.shellWords.join(' ')}`
+        : `${test}; shift; exec "$@"`;
+      lines.push(execlineLine(['/bin/sh', '-c', script, 'sh', f.path]));
     }
   }
   if (spec.workdir) lines.push(execlineLine(['cd', spec.workdir]));

@@ -15,7 +15,8 @@
  * same program but other arguments is reported as a conflict without lowering it.
  */
 import { parse as shellParse } from 'shell-quote';
-import type { Origin, Service, SystemdEvidence } from '../model/service.js';
+import type { LiveArgs, Origin, Service, SystemdEvidence } from '../model/service.js';
+import { shellQuoteWord } from '../s6rc/run-script.js';
 import { applyEntry, daemonEntry, type Confidence } from './daemon-table.js';
 
 export type { Confidence } from './daemon-table.js';
@@ -37,6 +38,25 @@ export interface ForegroundProposal {
   conflicts: string[];
   readiness: Readiness;
   origin?: Origin;
+  /** The end of `argv` that the run script expands at each start from the defaults file. */
+  live?: LiveTail;
+}
+
+/**
+ * The last `values.length` words of the argv, as the init script spells them (`$DAEMON_ARGS`), read
+ * from its `/etc/default` file at each start (from `SsdCall.liveArgs`).
+ */
+export interface LiveTail {
+  file: string;
+  /** Shell text standing for the tail: the script's words that read the file, the others quoted. */
+  shellWords: string[];
+  /** The tail's words at conversion time. */
+  values: string[];
+  /** Variables to set before sourcing the file (null: unset). */
+  presets: [string, string | null][];
+  /** The script's words that read the file, and what they give today, for messages. */
+  liveWords: string[];
+  liveValues: string[];
 }
 
 export interface ForegroundRefusal {
@@ -58,6 +78,7 @@ interface Candidate {
   readiness: Readiness;
   /** The table entry's readiness option, applicable when this candidate wins. */
   unitType?: SystemdEvidence['serviceType'];
+  live?: LiveTail;
 }
 
 const PRIORITY: EvidenceKind[] = ['user', 'openrc', 'systemd', 'ssd-background', 'table'];
@@ -220,11 +241,12 @@ function fromSysv(service: Service, out: Candidate[], forking: Candidate[]): voi
         confidence = 'low';
       }
       const readiness: Readiness = { notCarried: [] };
-      if (call.background) {
-        out.push({ kind: 'ssd-background', argv, confidence, reasons: ['start-stop-daemon --background: the daemon itself stays in the foreground', ...reasons], origin: call.origin, readiness });
-      } else {
-        forking.push({ kind: 'table', argv, confidence, reasons: [`start-stop-daemon starts \`${program}\`, which daemonizes itself`, ...reasons], origin: call.origin, readiness });
-      }
+      const c: Candidate = call.background
+        ? { kind: 'ssd-background', argv, confidence, reasons: ['start-stop-daemon --background: the daemon itself stays in the foreground', ...reasons], origin: call.origin, readiness }
+        : { kind: 'table', argv, confidence, reasons: [`start-stop-daemon starts \`${program}\`, which daemonizes itself`, ...reasons], origin: call.origin, readiness };
+      const live = call.liveArgs && !call.unresolved ? liveTail(call.liveArgs, call.args) : undefined;
+      if (live) c.live = live;
+      (call.background ? out : forking).push(c);
     }
   }
   // start-stop-daemon `--test` calls repeat the real call without arguments: keep the fullest one per program.
@@ -343,7 +365,38 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
   }
   const result: ForegroundProposal = { ok: true, argv, evidence: winner.kind, confidence, reasons, conflicts, readiness };
   if (winner.origin) result.origin = winner.origin;
+  if (winner.live) {
+    const t = winner.live;
+    // The foreground fixes insert words after the program and drop daemonizing ones; the tail survives
+    // them only when it still ends the argv unchanged.
+    const end = argv.slice(argv.length - t.values.length);
+    if (argv.length > t.values.length && end.every((w, i) => w === t.values[i])) result.live = t;
+    else readiness.notCarried.push(`${t.liveWords.join(' ')} (${t.file}): written as read today, since the foreground fix changes a word in it; upgrade again after editing the file`);
+  }
   return result;
+}
+
+/** The argv tail from the first script word that reads the defaults file on (see `LiveTail`). */
+function liveTail(l: LiveArgs, args: readonly string[]): LiveTail | undefined {
+  const first = l.words.findIndex((w) => w.live);
+  if (first === -1) return undefined;
+  let at = 0;
+  for (let i = 0; i < first; i++) at += l.words[i]!.fields;
+  const shellWords: string[] = [];
+  const liveWords: string[] = [];
+  const liveValues: string[] = [];
+  let k = at;
+  for (const w of l.words.slice(first)) {
+    if (w.live) {
+      shellWords.push(w.raw);
+      liveWords.push(w.raw);
+      liveValues.push(...args.slice(k, k + w.fields));
+    } else {
+      for (let f = 0; f < w.fields; f++) shellWords.push(shellQuoteWord(args[k + f]!));
+    }
+    k += w.fields;
+  }
+  return { file: l.file, shellWords, values: args.slice(at), presets: l.presets, liveWords, liveValues };
 }
 
 function mergeReadiness(winner: Candidate, all: Candidate[]): Readiness {

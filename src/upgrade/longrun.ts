@@ -118,8 +118,16 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     Object.assign(srv.files, envFiles);
     spec.envDir = true;
   }
+  const carried: string[] = [];
   if (service.run.envFiles.length > 0) {
     spec.envFiles = service.run.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax }));
+  }
+  // Arguments the admin sets in /etc/default/NAME stay variables, expanded by the shell that reads the file.
+  const live = fg.live;
+  if (live && spec.envFiles?.some((f) => f.path === live.file && f.syntax === 'shell')) {
+    spec.argv = fg.argv.slice(0, fg.argv.length - live.values.length);
+    spec.liveArgs = { file: live.file, shellWords: live.shellWords, presets: live.presets };
+    carried.push(`${live.liveWords.join(' ')}: expanded from ${live.file} at each start, as the init script does (today: ${live.liveValues.join(' ') || 'no words'})`);
   }
   const workdir = service.run.workdir?.path ?? openrcVar(service, 'directory') ?? ssdField(service, 'chdir');
   if (workdir) spec.workdir = workdir;
@@ -133,7 +141,6 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     if (v) notCarried.push(`OpenRC ${k}=${v}: output goes to the s6-log pipeline instead`);
   }
 
-  const carried: string[] = [];
   const account = serviceAccount(service, opts.user);
   const uid = accountChain(account);
   if (!uid.ok) return uid;
