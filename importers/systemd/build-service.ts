@@ -225,10 +225,12 @@ export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics:
       for (const line of parsed.lines) {
         const refs = line.prefixes.includes(':') ? [] : referencedVariables(line.argv);
         if (refs.length > 0) {
-          if (run.envFiles.length === 0 && refs.every((r) => r in envKnown)) line.argv = expandVariables(line.argv, envKnown);
-          else {
+          if (run.envFiles.length === 0 && refs.every((r) => r in envKnown)) {
+            line.argv = expandVariables(line.argv, envKnown);
+            line.expanded = true;
+          } else {
             findings.push({ code: 'unit-exec-variables', origin: line.origin,
-              message: `${key}= uses ${refs.map((r) => '$' + r).join(', ')}: systemd expands ${refs.length > 1 ? 'them' : 'it'} at start time from Environment=/EnvironmentFile=; left as written` });
+              message: `${key}= uses ${refs.map((r) => '$' + r).join(', ')}: systemd expands ${refs.length > 1 ? 'them' : 'it'} at start time from Environment=/EnvironmentFile=; so does the s6 command, through /bin/sh with globbing off` });
           }
         }
         lines.push(line);

@@ -16,6 +16,7 @@ import { buildService, unitKind } from './build-service.js';
 import { loadUnit, UnitFiles } from './load-unit.js';
 import { parseUnitName, templateOf, type HostIdentity, type UnitName } from './specifiers.js';
 import { lastValue } from './unit-file.js';
+import { isValidUnitName } from './specifiers.js';
 import { DirListings, findAliasLinks, findDefaultTarget, findPullLinks, findUnit, lookupEntry, searchPath, withEmptyFileMasked, type PullLink } from './unit-paths.js';
 
 export { parseUnitFile } from './unit-file.js';
@@ -211,7 +212,13 @@ export function importSystemd(input: ImportInput): ImportResult {
   /** A template is not run itself: its instances are (from `.wants/` links and DefaultInstance=). */
   function expandTemplate(u: UnitName, path: string, job: Job, q: Job[]): void {
     const loaded = loadUnit(u, path, job.dirs, [], listings, files);
-    const defaultInstance = loaded ? lastValue(loaded.settings, 'Install', 'DefaultInstance')?.value : undefined;
+    const setting = loaded ? lastValue(loaded.settings, 'Install', 'DefaultInstance') : undefined;
+    let defaultInstance = setting?.value;
+    if (setting && defaultInstance !== undefined && defaultInstance !== '' && !isValidUnitName(`${u.prefix}@${defaultInstance}.${u.type}`)) {
+      diagnostics.push(diag('warning', 'unit-bad-default-instance', setting.origin.file, setting.origin.line,
+        `DefaultInstance=${JSON.stringify(defaultInstance.slice(0, 80))}${defaultInstance.length > 80 ? '...' : ''} does not make a valid unit name; ignored, as systemd does`));
+      defaultInstance = undefined;
+    }
     const instances = new Set<string>();
     for (const l of pullLinks) {
       const n = parseUnitName(l.unit);

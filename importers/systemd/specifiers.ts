@@ -27,6 +27,15 @@ export function parseUnitName(name: string): UnitName | undefined {
   return { name, prefix: stem.slice(0, at), instance: stem.slice(at + 1), type };
 }
 
+// systemd's unit_name_is_valid(): these characters only, at most 255 bytes (UNIT_NAME_MAX - 1).
+const UNIT_NAME_CHARS = /^[A-Za-z0-9:_.\\@-]+$/;
+const UNIT_NAME_MAX = 255;
+
+/** Whether systemd would accept `name` as a unit name (a `/` or a space never is). */
+export function isValidUnitName(name: string): boolean {
+  return name.length <= UNIT_NAME_MAX && UNIT_NAME_CHARS.test(name) && parseUnitName(name) !== undefined;
+}
+
 /** `foo@.service` for `foo@bar.service`. */
 export function templateOf(u: UnitName): string | undefined {
   return u.instance !== undefined ? `${u.prefix}@.${u.type}` : undefined;

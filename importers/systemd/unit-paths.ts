@@ -112,8 +112,13 @@ export type UnitEntry =
   | { kind: 'masked'; path: string; dir: string; how: string }
   | { kind: 'alias'; path: string; dir: string; target: string };
 
+/** The entry's lstat, or undefined when there is none or it cannot be looked at (a name too long, a file in the path). */
 function lstatOrUndefined(p: string) {
-  return lstatSync(p, { throwIfNoEntry: false });
+  try {
+    return lstatSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** What `dir/name` is to systemd, or undefined when the directory has no such entry. */

@@ -6,12 +6,15 @@
  *   kill of the pid in PIDFile= with KillSignal=; without either there is no way to stop it.
  * - `Type=simple|exec|notify|notify-reload|dbus|idle`: a longrun running ExecStart.
  *
+ * Oneshot commands carry `unitCommands`: the back end gives each the unit's process state (user,
+ * environment, directory, umask, limits), as systemd runs every Exec line with it.
+ *
  * A `-` prefixed command's failure is ignored by systemd. A oneshot `up`/`down` is a chain of argvs
  * where a failure stops the chain, and execline blocks cannot be nested inside one argv, so such a
  * command is wrapped as `/bin/sh -c '"$@" || :' sh ARGV...`: the shell runs ARGV word for word (no
  * re-splitting: "$@" keeps every word) and always exits 0.
  */
-import type { ExecLine, Finding, Origin, Service, SystemdEvidence } from '../../src/model/service.js';
+import type { CommandMode, ExecLine, Finding, Origin, Service, SystemdEvidence } from '../../src/model/service.js';
 
 export type Wrapper = NonNullable<Service['wrapper']>;
 
@@ -22,6 +25,21 @@ export const KILL_FROM_PIDFILE = 'read -r pid < "$1" && kill -s "$2" "$pid"';
 
 function commandArgv(line: ExecLine): string[] {
   return line.prefixes.includes('-') ? [...IGNORE_FAILURE_PREFIX, ...line.argv] : [...line.argv];
+}
+
+const PRIVILEGE_PREFIXES = ['+', '!', '!!'];
+
+/** How systemd runs the line: privileges kept or not, variables expanded or not. */
+function commandMode(line: ExecLine): CommandMode {
+  const mode: CommandMode = {};
+  if (line.prefixes.some((p) => PRIVILEGE_PREFIXES.includes(p))) mode.privileged = true;
+  if (expandsAtStart(line)) mode.expandVariables = true;
+  return mode;
+}
+
+/** systemd expands `$VAR` and `$$` unless `:` says not to or the conversion already replaced them. */
+function expandsAtStart(line: ExecLine): boolean {
+  return !line.prefixes.includes(':') && !line.expanded && line.argv.some((w) => w.includes('$'));
 }
 
 const LONGRUN_TYPES = new Set(['simple', 'exec', 'notify', 'notify-reload', 'dbus', 'idle']);
@@ -55,7 +73,7 @@ export function buildWrapper(ev: SystemdEvidence, pidfile: string | undefined, k
     for (const p of ['+', '!', '!!']) {
       if (l.prefixes.includes(p)) {
         findings.push({ code: 'unit-exec-privileges', origin: l.origin,
-          message: `\`${p}\` prefix: systemd runs this command with full privileges despite User=/sandboxing; s6 runs every command as root unless the run script drops privileges` });
+          message: `\`${p}\` prefix: systemd runs this command with full privileges despite User=/sandboxing; a oneshot runs it without the privilege drop, a longrun's run script still drops to User=` });
       }
     }
     if (l.prefixes.includes('|')) {
@@ -73,22 +91,31 @@ export function buildWrapper(ev: SystemdEvidence, pidfile: string | undefined, k
       findings.push({ code: 'unit-oneshot-no-remain', origin,
         message: 'Type=oneshot without RemainAfterExit=yes: systemd considers it stopped once it ran (and runs ExecStop right away); an s6-rc oneshot stays up until brought down' });
     }
-    return { wrapper: { kind: 'oneshot', up: startLines.map(commandArgv), down: stopLines.map(commandArgv) }, findings };
+    return {
+      wrapper: { kind: 'oneshot', up: startLines.map(commandArgv), down: stopLines.map(commandArgv), unitCommands: { up: startLines.map(commandMode), down: stopLines.map(commandMode) } },
+      findings,
+    };
   }
 
   if (type === 'forking') {
     let down: string[][];
-    if (ev.execStop.length > 0) down = stopLines.map(commandArgv);
-    else if (pidfile !== undefined) {
+    let downModes: CommandMode[];
+    if (ev.execStop.length > 0) {
+      down = stopLines.map(commandArgv);
+      downModes = stopLines.map(commandMode);
+    } else if (pidfile !== undefined) {
+      // systemd sends the signal itself, as root.
       down = [['/bin/sh', '-c', KILL_FROM_PIDFILE, 'sh', pidfile, killSignal], ...ev.execStopPost.map(commandArgv)];
+      downModes = [{ privileged: true }, ...ev.execStopPost.map(commandMode)];
     } else {
       findings.push({ code: 'unit-forking-no-stop', origin,
         message: 'Type=forking without ExecStop= or PIDFile=: systemd tracks the daemon by its cgroup; the oneshot cannot stop it' });
       down = ev.execStopPost.map(commandArgv);
+      downModes = ev.execStopPost.map(commandMode);
     }
     findings.push({ code: 'unit-forking-unsupervised', origin,
       message: 'Type=forking: the daemon backgrounds itself, so the first conversion starts it from a oneshot and s6 does not supervise it' });
-    return { wrapper: { kind: 'oneshot', up: startLines.map(commandArgv), down }, findings };
+    return { wrapper: { kind: 'oneshot', up: startLines.map(commandArgv), down, unitCommands: { up: startLines.map(commandMode), down: downModes } }, findings };
   }
 
   if (LONGRUN_TYPES.has(type)) {
@@ -104,7 +131,9 @@ export function buildWrapper(ev: SystemdEvidence, pidfile: string | undefined, k
     if (first.prefixes.includes('-')) {
       findings.push({ code: 'unit-exec-prefix', origin: first.origin, message: '`-` prefix on ExecStart: the exit status of a longrun is not interpreted by s6 anyway' });
     }
-    return { wrapper: { kind: 'longrun', run: [...first.argv] }, findings };
+    const wrapper: Wrapper = { kind: 'longrun', run: [...first.argv] };
+    if (expandsAtStart(first)) wrapper.expandVariables = true;
+    return { wrapper, findings };
   }
 
   findings.push({ code: 'unit-unknown-type', origin, message: `Type=${type} is not known: no wrapper` });

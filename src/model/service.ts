@@ -191,6 +191,8 @@ export interface ExecLine {
   prefixes: string[];
   /** With the `@` prefix: the argv[0] systemd passes instead of the executable path (`argv[0]` stays the path). */
   argv0?: string;
+  /** Its `$VAR`s were replaced at conversion time (every one set by Environment=, no EnvironmentFile=). */
+  expanded?: boolean;
   origin: Origin;
 }
 
@@ -201,6 +203,23 @@ export type Evidence = (SysvEvidence | OpenrcEvidence | SystemdEvidence) & {
    */
   lost?: SourceFacts;
 };
+
+/**
+ * Set on a oneshot whose `up`/`down` are a unit's own Exec lines: systemd runs each with the unit's
+ * user, environment, working directory, umask and limits (systemd.exec(5)), so the oneshot must too.
+ * One entry per command, in order.
+ */
+export interface UnitCommandModes {
+  up: CommandMode[];
+  down: CommandMode[];
+}
+
+export interface CommandMode {
+  /** `+`, `!`, `!!` prefix, or a command systemd runs itself (a kill): no privilege drop. */
+  privileged?: boolean;
+  /** `$VAR`/`${VAR}`/`$$` are expanded from the environment at run time, as systemd does. */
+  expandVariables?: boolean;
+}
 
 /** What one source said about a service before merging (see `Evidence.lost`). */
 export interface SourceFacts {
@@ -241,7 +260,7 @@ export interface Service {
    * itself (`/etc/init.d/ssh start`); for units it is derived from ExecStart/ExecStop. Absent when the
    * importer could not say how to start it (a diagnostic then says why).
    */
-  wrapper?: { kind: 'oneshot'; up: string[][]; down: string[][] } | { kind: 'longrun'; run: string[] };
+  wrapper?: { kind: 'oneshot'; up: string[][]; down: string[][]; unitCommands?: UnitCommandModes } | { kind: 'longrun'; run: string[]; expandVariables?: boolean };
   run: RunFacts;
   /** Every source file that described this service, winner first. */
   sources: Evidence[];

@@ -8,13 +8,15 @@
  * diagnostic, and every reference to it is dropped (a dangling name would make s6-rc-compile fail).
  */
 import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
-import type { HostFacts, Service } from '../model/service.js';
+import type { CommandMode, HostFacts, Service } from '../model/service.js';
 import { accountChain } from './account.js';
 import { chainCommands } from './emit-chain.js';
 import { envDirFiles } from './emit-env.js';
 import { execlineLine, UnsafeArgvError } from './execline.js';
 import { directoryCommands, directorySpecs, renderRunScript, type RunScriptSpec } from './run-script.js';
+import { systemdArgv } from './systemd-expand.js';
 import { definition, newTree, type S6Definition, type S6Tree } from './tree.js';
+import { unitCommands } from './unit-commands.js';
 
 /** Largest value s6-rc-compile accepts in `timeout-up`/`timeout-down` (uint32, reference §1.3). */
 const TIMEOUT_MAX = 4294967295;
@@ -78,11 +80,13 @@ function serviceDefinition(s: Service, notes: Diagnostic[]): S6Definition | unde
   const def = definition(s.name, w.kind);
   if (w.kind === 'oneshot') {
     // The directories are made first, like systemd does before ExecStartPre=.
-    const up = [...directoryCommands(serviceDirectories(s)), ...w.up];
+    // A unit's own commands run with its user, environment and directory; an init script sets up its own.
+    const own = (argvs: string[][], modes: CommandMode[] | undefined) => (modes ? unitCommands(argvs, modes, s.run) : argvs);
+    const up = [...directoryCommands(serviceDirectories(s)), ...own(w.up, w.unitCommands?.up)];
     def.files['up'] = { content: up.length > 0 ? chainCommands(up) + '\n' : '' };
-    if (w.down.length > 0) def.files['down'] = { content: chainCommands(w.down) + '\n' };
+    if (w.down.length > 0) def.files['down'] = { content: chainCommands(own(w.down, w.unitCommands?.down)) + '\n' };
   } else {
-    const { spec, files } = runSpec(s, w.run, notes);
+    const { spec, files } = runSpec(s, systemdArgv(w.run, w.expandVariables !== true).argv, notes);
     def.files['run'] = { content: renderRunScript(spec), mode: 0o755 };
     Object.assign(def.files, files);
     if (s.run.stopSignal) {

@@ -71,6 +71,22 @@ export function directorySpecs(dirs: readonly { path: string; mode: string }[] |
   return (dirs ?? []).map((d) => ({ path: d.path, mode: d.mode, ...(owner ? { owner } : {}) }));
 }
 
+type EnvFileSpec = NonNullable<RunScriptSpec['envFiles']>[number];
+
+/**
+ * The chain prefix that reads one environment file: execline's `envfile` for systemd syntax; for shell
+ * syntax a shell sourcing it with `set -a`, the path and the rest of the chain passed as positional
+ * parameters, never pasted into the shell text (with `live`, the init script's own argument words too).
+ */
+export function envFileCommand(f: EnvFileSpec, live?: RunScriptSpec['liveArgs']): string[] {
+  if (f.syntax === 'envfile') return f.optional ? ['envfile', '-I', f.path] : ['envfile', f.path];
+  const test = f.optional ? 'if [ -r "$1" ]; then set -a; . "$1"; set +a; fi' : 'set -a; . "$1" || exit 111; set +a';
+  const script = live
+    ? `${live.presets.map(([name, value]) => (value === null ? `unset ${name}` : `${name}=${shellQuoteWord(value)}`)).concat(test).join('; ')}; set -f; shift; exec "$@" ${live.shellWords.join(' ')}`
+    : `${test}; shift; exec "$@"`;
+  return ['/bin/sh', '-c', script, 'sh', f.path];
+}
+
 export function renderRunScript(spec: RunScriptSpec): string {
   const lines: string[] = [EXECLINE_SHEBANG];
   if (spec.stderrToStdout) lines.push(execlineLine(['fdmove', '-c', '2', '1']));
@@ -83,20 +99,7 @@ export function renderRunScript(spec: RunScriptSpec): string {
     const check = n.checkArgs ? ['-c', n.checkArgs.map((w) => execlineLine([w])).join(' ')] : [];
     lines.push(execlineLine(['s6-notifyoncheck', '-d', '-3', String(n.fd), ...check]));
   }
-  for (const f of spec.envFiles ?? []) {
-    if (f.syntax === 'envfile') {
-      lines.push(execlineLine(f.optional ? ['envfile', '-I', f.path] : ['envfile', f.path]));
-    } else {
-      // Shell-syntax defaults files need a shell to read; the path and the rest of the chain are passed
-      // as positional parameters, never pasted into the shell text.
-      const test = f.optional ? 'if [ -r "$1" ]; then set -a; . "$1"; set +a; fi' : 'set -a; . "$1" || exit 111; set +a';
-      const live = spec.liveArgs?.file === f.path ? spec.liveArgs : undefined;
-      const script = live
-        ? `${live.presets.map(([name, value]) => (value === null ? `unset ${name}` : `${name}=${shellQuoteWord(value)}`)).concat(test).join('; ')}; set -f; shift; exec "$@" ${live.shellWords.join(' ')}`
-        : `${test}; shift; exec "$@"`;
-      lines.push(execlineLine(['/bin/sh', '-c', script, 'sh', f.path]));
-    }
-  }
+  for (const f of spec.envFiles ?? []) lines.push(execlineLine(envFileCommand(f, spec.liveArgs?.file === f.path ? spec.liveArgs : undefined)));
   if (spec.workdir) lines.push(execlineLine(['cd', spec.workdir]));
   if (spec.umask) lines.push(execlineLine(['umask', spec.umask]));
   const limitArgs = Object.entries(spec.limits ?? {})

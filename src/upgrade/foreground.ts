@@ -17,6 +17,7 @@
 import { parse as shellParse } from 'shell-quote';
 import type { LiveArgs, Origin, Service, SystemdEvidence } from '../model/service.js';
 import { shellQuoteWord } from '../s6rc/run-script.js';
+import { systemdArgv } from '../s6rc/systemd-expand.js';
 import { applyEntry, daemonEntry, type Confidence } from './daemon-table.js';
 
 export type { Confidence } from './daemon-table.js';
@@ -106,45 +107,6 @@ export function splitWords(text: string): string[] | null {
 
 const VAR_REF = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
 
-/**
- * systemd expands `$FOO` (a word of its own, split at whitespace) and `${FOO}` (anywhere, one word) from
- * Environment=/EnvironmentFile=. The run script loads the same variables, then a small `/bin/sh -c`
- * performs the expansion with globbing off, so the daemon sees what systemd would have passed.
- */
-export function systemdArgv(argv: readonly string[], noExpand: boolean): { argv: string[]; expands: string[] } {
-  if (noExpand || !argv.some((w) => w.includes('$'))) return { argv: argv.map((w) => w.replace(/\$\$/g, '$')), expands: [] };
-  const expands = new Set<string>();
-  const sq = (s: string): string => (s === '' ? '' : `'${s.replace(/'/g, `'\\''`)}'`);
-  const shellWords = argv.map((word) => {
-    const whole = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word);
-    if (whole) {
-      expands.add(whole[1]!);
-      return `$${whole[1]}`;
-    }
-    let out = '';
-    let lit = '';
-    for (let i = 0; i < word.length; ) {
-      const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(word.slice(i));
-      if (word.startsWith('$$', i)) {
-        lit += '$';
-        i += 2;
-      } else if (m) {
-        out += sq(lit) + `"\${${m[1]}}"`;
-        lit = '';
-        expands.add(m[1]!);
-        i += m[0].length;
-      } else {
-        lit += word[i];
-        i++;
-      }
-    }
-    out += sq(lit);
-    return out === '' ? "''" : out;
-  });
-  if (expands.size === 0) return { argv: argv.map((w) => w.replace(/\$\$/g, '$')), expands: [] };
-  return { argv: ['/bin/sh', '-c', 'set -f; exec ' + shellWords.join(' ')], expands: [...expands].sort() };
-}
-
 function fromOpenrc(service: Service, out: Candidate[], forking: Candidate[]): void {
   for (const ev of service.sources) {
     if (ev.format !== 'openrc') continue;
@@ -198,7 +160,7 @@ function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], o
     const line = ev.execStart[0]!;
     const reasons: string[] = [];
     let confidence: Confidence = 'high';
-    const { argv, expands } = systemdArgv(line.argv, line.prefixes.includes(':'));
+    const { argv, expands } = systemdArgv(line.argv, line.prefixes.includes(':') || line.expanded === true);
     if (expands.length > 0) {
       reasons.push(`ExecStart expands ${expands.map((e) => '$' + e).join(', ')} at start; a /bin/sh -c does the same expansion`);
     }

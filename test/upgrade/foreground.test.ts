@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inferForeground, systemdArgv, type ForegroundProposal } from '../../src/upgrade/foreground.js';
+import { inferForeground, type ForegroundProposal } from '../../src/upgrade/foreground.js';
+import { systemdArgv } from '../../src/s6rc/systemd-expand.js';
 import { openrc, service, ssd, sysv, unit } from './build.js';
 
 function ok(r: ReturnType<typeof inferForeground>): ForegroundProposal {
@@ -138,7 +139,8 @@ describe('foreground inference: systemd', () => {
 
   it('systemdArgv: ${X} inside a word is one quoted expansion; $$ is a literal dollar', () => {
     expect(systemdArgv(['/bin/x', '--a=${A}b', "it's", '$$HOME'], false).argv).toEqual(['/bin/sh', '-c', `set -f; exec '/bin/x' '--a='"\${A}"'b' 'it'\\''s' '$HOME'`]);
-    expect(systemdArgv(['/bin/x', '$A'], true).argv).toEqual(['/bin/x', '$A']);
+    expect(systemdArgv(['/bin/x', '$A', '$$'], true).argv).toEqual(['/bin/x', '$A', '$$']);
+    expect(systemdArgv(['/bin/x', 'a$$b'], false).argv).toEqual(['/bin/x', 'a$b']);
   });
 
   it('dbus-daemon gets --nofork kept and readiness on fd 3 from the table', () => {

@@ -57,6 +57,17 @@ describe('templates and instances', () => {
     expect(s.startIn).toEqual(['multi-user']);
   });
 
+  it('a DefaultInstance= that makes no valid unit name (a `/`, a space, too long) is ignored with a warning, never looked up', () => {
+    for (const bad of ['/bin/x', 'a b', 'x'.repeat(5000)]) {
+      const { r, path } = run({ [`${LIB}/t@.service`]: `[Service]\nExecStart=/bin/t %i\n[Install]\nDefaultInstance=${bad}\n` }, [`${LIB}/t@.service`]);
+      expect(r.services).toEqual([]);
+      expect(r.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([
+        ['unit-template-no-instance', path(`${LIB}/t@.service`), undefined],
+        ['unit-bad-default-instance', path(`${LIB}/t@.service`), 4],
+      ]);
+    }
+  });
+
   it('host-dependent specifiers use the root\'s /etc/hostname and are reported', () => {
     const { r } = run({ 'etc/hostname': 'web1.example.org\n', [`${LIB}/h.service`]: '[Service]\nExecStart=/bin/h %H %l\n' }, [`${LIB}/h.service`]);
     const s = svc(r, 'h');
@@ -190,7 +201,8 @@ describe('Type= mappings and run facts', () => {
     expect(s.wrapper).toEqual({ kind: 'oneshot', up: [
       ['/bin/sh', '-c', '"$@" || :', 'sh', '/bin/mkdir', '-p', '/var/backups/nightly'],
       ['/usr/bin/backup', '--all'], ['/usr/bin/backup', '--verify', '/var/backups/nightly'], ['/usr/bin/logger', 'backup done'],
-    ], down: [['/usr/bin/backup', '--cleanup'], ['/bin/sh', '-c', '"$@" || :', 'sh', '/bin/rm', '-f', '/run/backup.lock']] });
+    ], down: [['/usr/bin/backup', '--cleanup'], ['/bin/sh', '-c', '"$@" || :', 'sh', '/bin/rm', '-f', '/run/backup.lock']],
+    unitCommands: { up: [{}, {}, {}, {}], down: [{}, {}] } });
     expect(ev(s).remainAfterExit).toBe(true);
     expect(s.deps.map((d) => [d.kind, d.target, d.facility])).toEqual([['requires', 'local-fs', true], ['after', 'local-fs', true], ['after', 'remote-fs', true]]);
     expect(codes(s)).not.toContain('unit-oneshot-no-remain');
@@ -200,7 +212,8 @@ describe('Type= mappings and run facts', () => {
     const { r, path } = run({ [`${LIB}/legacyd.service`]: { fixture: 'legacyd.service' } }, [`${LIB}/legacyd.service`]);
     const s = svc(r, 'legacyd');
     expect(s.wrapper).toEqual({ kind: 'oneshot', up: [['/usr/sbin/legacyd', '-c', '/etc/legacyd.conf']],
-      down: [['/bin/sh', '-c', 'read -r pid < "$1" && kill -s "$2" "$pid"', 'sh', '/run/legacyd.pid', 'INT']] });
+      down: [['/bin/sh', '-c', 'read -r pid < "$1" && kill -s "$2" "$pid"', 'sh', '/run/legacyd.pid', 'INT']],
+      unitCommands: { up: [{}], down: [{ privileged: true }] } }); // systemd sends the signal itself
     expect(s.run.pidfile?.path).toBe('/run/legacyd.pid');
     expect(s.run.stopSignal?.name).toBe('INT');
     expect(s.run.timeoutStop).toEqual({ ms: 90_000, origin: { file: path(`${LIB}/legacyd.service`), line: 10 } });
@@ -216,15 +229,15 @@ describe('Type= mappings and run facts', () => {
       [`${LIB}/f1.service`]: '[Service]\nType=forking\nExecStart=/usr/sbin/f1\nExecStop=/usr/sbin/f1 -stop\n',
       [`${LIB}/f2.service`]: '[Service]\nType=forking\nExecStart=/usr/sbin/f2\n',
     }, [`${LIB}/f1.service`, `${LIB}/f2.service`]);
-    expect(svc(r, 'f1').wrapper).toEqual({ kind: 'oneshot', up: [['/usr/sbin/f1']], down: [['/usr/sbin/f1', '-stop']] });
-    expect(svc(r, 'f2').wrapper).toEqual({ kind: 'oneshot', up: [['/usr/sbin/f2']], down: [] });
+    expect(svc(r, 'f1').wrapper).toEqual({ kind: 'oneshot', up: [['/usr/sbin/f1']], down: [['/usr/sbin/f1', '-stop']], unitCommands: { up: [{}], down: [{}] } });
+    expect(svc(r, 'f2').wrapper).toEqual({ kind: 'oneshot', up: [['/usr/sbin/f2']], down: [], unitCommands: { up: [{}], down: [] } });
     expect(codes(svc(r, 'f2'))).toContain('unit-forking-no-stop');
   });
 
-  it('notify: longrun with a finding; variables with an EnvironmentFile are left as written and reported', () => {
+  it('notify: longrun with a finding; variables with an EnvironmentFile are kept for expansion at start and reported', () => {
     const { r } = run({ [`${LIB}/notifyd.service`]: { fixture: 'notifyd.service' } }, [`${LIB}/notifyd.service`]);
     const s = svc(r, 'notifyd');
-    expect(s.wrapper).toEqual({ kind: 'longrun', run: ['/usr/bin/notifyd', '--level', '${LEVEL}', '$EXTRA_OPTS'] });
+    expect(s.wrapper).toEqual({ kind: 'longrun', run: ['/usr/bin/notifyd', '--level', '${LEVEL}', '$EXTRA_OPTS'], expandVariables: true });
     expect(s.run.envFiles).toMatchObject([{ path: '/etc/default/notifyd', optional: true, syntax: 'envfile' }]);
     expect(codes(s)).toEqual(expect.arrayContaining(['unit-type-approximated', 'unit-exec-variables', 'unit-directive-not-carried', 'unit-directive-approximated']));
     expect(ev(s).restart).toBe('on-failure');
