@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/fast-check-seed.ts'],
     // Real-tool tests (s6-svscan, execlineb) spawn processes; keep the 2-core machine from thrashing.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
