@@ -142,7 +142,9 @@ export const unitName = fc
     fc.string({ unit: fc.constantFrom('a', 'b', '-', '_', '.', '\\', ':', 'é', '1', 'x'), minLength: 1, maxLength: 8 }),
     fc.constantFrom('.service', '.service', '.target', '.socket', '.timer', '@.service', '@inst.service', '@.target', '.mount', '.bogus', ''),
   )
-  .map(([b, t]) => b + t);
+  .map(([b, t]) => b + t)
+  // `.` and `..` name the directory itself: no file can have them (the harness could not write one).
+  .filter((n) => n !== '.' && n !== '..');
 
 // ---------- near-valid inputs: real structure, hostile values (reach the deeper stages of a reader) ----------
 
