@@ -58,14 +58,18 @@ function runSpec(s: Service, argv: string[], notes: Diagnostic[]): { spec: RunSc
     if (account.chain[0] === 's6-setuidgid') spec.user = account.chain[1]!;
     else spec.argv = [...account.chain, ...argv];
   } else if (r.group) {
-    notes.push(diag('note', 'group-not-applied', r.group.origin.file, r.group.origin.line,
-      `${s.name}: group ${r.group.name} without a user is not applied: the daemon runs as root`, s.name));
+    groupNotApplied(s, r.group, notes);
   }
   if (r.chroot) {
     notes.push(diag('warning', 'chroot-not-applied', r.chroot.origin.file, r.chroot.origin.line,
       `${s.name}: chroot ${r.chroot.path} is not applied by the run script`, s.name));
   }
   return { spec, files };
+}
+
+function groupNotApplied(s: Service, group: NonNullable<Service['run']['group']>, notes: Diagnostic[]): void {
+  notes.push(diag('note', 'group-not-applied', group.origin.file, group.origin.line,
+    `${s.name}: group ${group.name} without a user is not applied: it runs as root`, s.name));
 }
 
 /** RuntimeDirectory= and friends, owned by User=/Group= (a group alone changes nothing: see group-not-applied). */
@@ -82,6 +86,7 @@ function serviceDefinition(s: Service, notes: Diagnostic[]): S6Definition | unde
     // The directories are made first, like systemd does before ExecStartPre=.
     // A unit's own commands run with its user, environment and directory; an init script sets up its own.
     const own = (argvs: string[][], modes: CommandMode[] | undefined) => (modes ? unitCommands(argvs, modes, s.run) : argvs);
+    if (w.unitCommands && s.run.group && !s.run.user) groupNotApplied(s, s.run.group, notes);
     const up = [...directoryCommands(serviceDirectories(s)), ...own(w.up, w.unitCommands?.up)];
     def.files['up'] = { content: up.length > 0 ? chainCommands(up) + '\n' : '' };
     if (w.down.length > 0) def.files['down'] = { content: chainCommands(own(w.down, w.unitCommands?.down)) + '\n' };

@@ -63,6 +63,20 @@ describe('emitTree', () => {
     expect(def.files['timeout-up']).toBeUndefined();
   });
 
+  it('a unit\'s oneshot commands get its state; an init script\'s wrapper does not; a group alone is reported', () => {
+    const run = { env: { A: { value: 'x y', origin: o(1) } }, envFiles: [], workdir: { path: '/srv', origin: o(2) }, user: { name: 'www', origin: o(3) } };
+    const unit = svc('job', { format: 'systemd', run, wrapper: { kind: 'oneshot', up: [['/bin/a', '$A'], ['/bin/b']], down: [['/bin/c']], unitCommands: { up: [{ expandVariables: true }, { privileged: true }], down: [{}] } } });
+    const script = svc('scr', { format: 'sysv', run, wrapper: { kind: 'oneshot', up: [['/etc/init.d/scr', 'start']], down: [] } });
+    const grouped = svc('grp', { format: 'systemd', run: { env: {}, envFiles: [], group: { name: 'adm', origin: o(4) } }, wrapper: { kind: 'oneshot', up: [['/bin/g']], down: [], unitCommands: { up: [{}], down: [] } } });
+    const { tree, diagnostics } = emitTree([unit, script, grouped], host());
+    expect(tree.definitions.get('job')!.files['up']!.content).toBe(
+      'if { "export" "A" "x y" "cd" "/srv" "s6-setuidgid" "www" "/bin/sh" "-c" "set -f; exec \'/bin/a\' $A" } "export" "A" "x y" "cd" "/srv" "/bin/b"\n');
+    expect(tree.definitions.get('job')!.files['down']!.content).toBe('"export" "A" "x y" "cd" "/srv" "s6-setuidgid" "www" "/bin/c"\n');
+    expect(tree.definitions.get('scr')!.files['up']!.content).toBe('"/etc/init.d/scr" "start"\n');
+    expect(tree.definitions.get('grp')!.files['up']!.content).toBe('"/bin/g"\n');
+    expect(diagnostics.filter((d) => d.code === 'group-not-applied').map((d) => d.service)).toEqual(['grp']);
+  });
+
   it('oneshot without stop commands has no down file', () => {
     const def = emitTree([svc('a', { wrapper: { kind: 'oneshot', up: [['/bin/true']], down: [] } })], host()).tree.definitions.get('a')!;
     expect(Object.keys(def.files)).toEqual(['up']);
