@@ -73,7 +73,7 @@ export function buildWrapper(ev: SystemdEvidence, pidfile: string | undefined, k
     for (const p of ['+', '!', '!!']) {
       if (l.prefixes.includes(p)) {
         findings.push({ code: 'unit-exec-privileges', origin: l.origin,
-          message: `\`${p}\` prefix: systemd runs this command with full privileges despite User=/sandboxing; a oneshot runs it without the privilege drop, a longrun's run script still drops to User=` });
+          message: `\`${p}\` prefix: systemd runs this command with full privileges despite User=/sandboxing; the s6 command keeps root too (no privilege drop)` });
       }
     }
     if (l.prefixes.includes('|')) {
@@ -133,6 +133,7 @@ export function buildWrapper(ev: SystemdEvidence, pidfile: string | undefined, k
     }
     const wrapper: Wrapper = { kind: 'longrun', run: [...first.argv] };
     if (expandsAtStart(first)) wrapper.expandVariables = true;
+    if (first.prefixes.some((p) => PRIVILEGE_PREFIXES.includes(p))) wrapper.privileged = true;
     return { wrapper, findings };
   }
 

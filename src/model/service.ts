@@ -260,7 +260,7 @@ export interface Service {
    * itself (`/etc/init.d/ssh start`); for units it is derived from ExecStart/ExecStop. Absent when the
    * importer could not say how to start it (a diagnostic then says why).
    */
-  wrapper?: { kind: 'oneshot'; up: string[][]; down: string[][]; unitCommands?: UnitCommandModes } | { kind: 'longrun'; run: string[]; expandVariables?: boolean };
+  wrapper?: { kind: 'oneshot'; up: string[][]; down: string[][]; unitCommands?: UnitCommandModes } | { kind: 'longrun'; run: string[]; expandVariables?: boolean; privileged?: boolean };
   run: RunFacts;
   /** Every source file that described this service, winner first. */
   sources: Evidence[];

@@ -35,7 +35,8 @@ function timeoutFile(ms: number): string | undefined {
   return Number.isFinite(n) && n > 0 && n <= TIMEOUT_MAX ? `${n}\n` : undefined;
 }
 
-function runSpec(s: Service, argv: string[], notes: Diagnostic[]): { spec: RunScriptSpec; files: S6Definition['files'] } {
+/** `privileged`: a `+`/`!` ExecStart, which systemd runs as root whatever User= says. */
+function runSpec(s: Service, argv: string[], notes: Diagnostic[], privileged = false): { spec: RunScriptSpec; files: S6Definition['files'] } {
   const r = s.run;
   const spec: RunScriptSpec = { argv };
   const { files, refused } = envDirFiles(r.env);
@@ -50,14 +51,14 @@ function runSpec(s: Service, argv: string[], notes: Diagnostic[]): { spec: RunSc
   if (dirs.length > 0) spec.directories = dirs;
   if (r.umask) spec.umask = r.umask.value;
   if (r.limits && Object.keys(r.limits.value).length > 0) spec.limits = r.limits.value;
-  if (r.user) {
+  if (r.user && !privileged) {
     // Same privilege drop as the upgrade: names through s6-setuidgid/s6-envuidgid, numeric ids through
     // s6-applyuidgid. One that cannot be written faithfully refuses the service rather than run it as root.
     const account = accountChain({ user: r.user.name, ...(r.group ? { group: r.group.name } : {}) });
     if (!account.ok) throw new UnsafeArgvError(account.reason);
     if (account.chain[0] === 's6-setuidgid') spec.user = account.chain[1]!;
     else spec.argv = [...account.chain, ...argv];
-  } else if (r.group) {
+  } else if (r.group && !privileged) {
     groupNotApplied(s, r.group, notes);
   }
   if (r.chroot) {
@@ -91,7 +92,7 @@ function serviceDefinition(s: Service, notes: Diagnostic[]): S6Definition | unde
     def.files['up'] = { content: up.length > 0 ? chainCommands(up) + '\n' : '' };
     if (w.down.length > 0) def.files['down'] = { content: chainCommands(own(w.down, w.unitCommands?.down)) + '\n' };
   } else {
-    const { spec, files } = runSpec(s, systemdArgv(w.run, w.expandVariables !== true).argv, notes);
+    const { spec, files } = runSpec(s, systemdArgv(w.run, w.expandVariables !== true).argv, notes, w.privileged === true);
     def.files['run'] = { content: renderRunScript(spec), mode: 0o755 };
     Object.assign(def.files, files);
     if (s.run.stopSignal) {

@@ -77,6 +77,16 @@ describe('emitTree', () => {
     expect(diagnostics.filter((d) => d.code === 'group-not-applied').map((d) => d.service)).toEqual(['grp']);
   });
 
+  it('a `+`/`!` ExecStart longrun keeps root, as systemd runs it whatever User= says', () => {
+    const run = { env: {}, envFiles: [], user: { name: 'www', origin: o(3) } };
+    const { tree } = emitTree([
+      svc('plain', { format: 'systemd', run, wrapper: { kind: 'longrun', run: ['/bin/d'] } }),
+      svc('priv', { format: 'systemd', run, wrapper: { kind: 'longrun', run: ['/bin/d'], privileged: true } }),
+    ], host());
+    expect(tree.definitions.get('plain')!.files['run']!.content).toContain('"s6-setuidgid" "www"');
+    expect(tree.definitions.get('priv')!.files['run']!.content).not.toContain('s6-setuidgid');
+  });
+
   it('oneshot without stop commands has no down file', () => {
     const def = emitTree([svc('a', { wrapper: { kind: 'oneshot', up: [['/bin/true']], down: [] } })], host()).tree.definitions.get('a')!;
     expect(Object.keys(def.files)).toEqual(['up']);
