@@ -122,6 +122,8 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   if (service.run.envFiles.length > 0) {
     spec.envFiles = service.run.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax }));
   }
+  const frozen = confdValuesInArgs(service, fg);
+  if (frozen) notCarried.push(frozen);
   // Arguments the admin sets in /etc/default/NAME stay variables, expanded by the shell that reads the file.
   const live = fg.live;
   if (live && spec.envFiles?.some((f) => f.path === live.file && f.syntax === 'shell')) {
@@ -196,6 +198,29 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   if (account.user) plan.user = account.group ? `${account.user}:${account.group}` : account.user;
   if (opts.log) plan.logDir = logDir;
   return { ok: true, plan };
+}
+
+const OPENRC_ARG_VARS = ['command', 'command_args', 'command_args_foreground'];
+
+/**
+ * OpenRC reads conf.d before the script, so its values reach `command_args` through the script's own
+ * assignments; the upgrade writes the resolved words (mapping.md, known gaps). Say so when conf.d gave
+ * them: set there directly, or a conf.d value that occurs in the arguments.
+ */
+function confdValuesInArgs(service: Service, fg: ForegroundProposal): string | undefined {
+  if (fg.evidence === 'user') return undefined;
+  for (const ev of service.sources) {
+    if (ev.format !== 'openrc' || !ev.confFile) continue;
+    const fromConf = Object.entries(ev.vars).filter(([, v]) => v.origin.file === ev.confFile);
+    const args = OPENRC_ARG_VARS.map((k) => ev.vars[k]?.value ?? '').join(' ');
+    const used = fromConf
+      .filter(([k, v]) => OPENRC_ARG_VARS.includes(k) || (v.value.trim() !== '' && args.includes(v.value.trim())))
+      .map(([k]) => k);
+    if (used.length === 0) continue;
+    const file = service.run.envFiles.find((f) => f.origin?.file === ev.confFile)?.path ?? ev.confFile;
+    return `${used.join(', ')} from ${file}: written into the command line as read today (the file is still sourced for the environment); after editing them, downgrade and upgrade again`;
+  }
+  return undefined;
 }
 
 function numberVar(service: Service, key: string): number | undefined {

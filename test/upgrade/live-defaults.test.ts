@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { importOpenrc } from '../../importers/openrc/index.js';
 import { importSysv } from '../../importers/sysv/index.js';
 import type { LiveArgs, Service, SysvEvidence } from '../../src/model/service.js';
 import { execlineLine } from '../../src/s6rc/execline.js';
@@ -139,5 +140,37 @@ describe('with the daemon table\'s foreground fix', () => {
     if (!r.ok) throw new Error(r.reason);
     expect(r.ws.tree.definitions.get('echod')!.files['run']!.content).toContain('"/usr/bin/dbus-daemon" "--print-address=3" "--nofork" "--system"\n');
     expect(r.proposal.plan.notCarried.join('\n')).toMatch(/\$OPTS \(\/etc\/default\/echod\): written as read today/);
+  });
+});
+
+describe('OpenRC conf.d values (still resolved at conversion)', () => {
+  function openrcHost(script: string, confd: string): Service {
+    const root = join(work, `o${hosts++}`);
+    mkdirSync(join(root, 'etc/init.d'), { recursive: true });
+    mkdirSync(join(root, 'etc/conf.d'), { recursive: true });
+    writeFileSync(join(root, 'etc/init.d/food'), `#!/sbin/openrc-run\n${script}`);
+    writeFileSync(join(root, 'etc/conf.d/food'), confd);
+    const r = importOpenrc({ root, files: [join(root, 'etc/init.d/food')] });
+    expect(r.services).toHaveLength(1);
+    return r.services[0]!;
+  }
+
+  function plan(service: Service) {
+    const tree = newTree();
+    tree.definitions.set('food', Object.assign(definition('food', 'oneshot'), { files: { up: { content: '"/etc/init.d/food" "--nodeps" "start"\n' } } }));
+    const r = upgrade({ tree, model: { version: 1, services: [service], host: { facilityMembers: {} } }, state: emptyState() }, 'food', { log: false }, true);
+    if (!r.ok) throw new Error(r.reason);
+    return r.proposal;
+  }
+
+  it('says which conf.d values are written as read today', () => {
+    const p = plan(openrcHost('supervisor=supervise-daemon\ncommand=/usr/bin/food\ncommand_args="${FOOD_OPTS} --fg"\n', 'FOOD_OPTS="--port 7"\n'));
+    expect(p.fg.argv).toEqual(['/usr/bin/food', '--port', '7', '--fg']);
+    expect(p.plan.notCarried.join('\n')).toMatch(/^FOOD_OPTS from \/etc\/conf\.d\/food: written into the command line as read today/m);
+  });
+
+  it('says nothing when conf.d gives nothing to the command line', () => {
+    const p = plan(openrcHost('supervisor=supervise-daemon\ncommand=/usr/bin/food\ncommand_args="--fg"\n', 'rc_need="net"\n'));
+    expect(p.plan.notCarried.join('\n')).not.toMatch(/conf\.d/);
   });
 });
