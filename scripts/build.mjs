@@ -9,7 +9,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { appendFileSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 
 // commander requires node:child_process at load time, only to spawn executable subcommands, which
 // s6migrate has none of; defer it to first use.
@@ -70,15 +70,19 @@ const core = await build({ ...common, stdin: { contents: coreEntry, resolveDir: 
 const coreText = core.outputFiles[0].text;
 // The core rides at the end of the file in a block comment, read back on first use: V8 skips a comment
 // far faster than it scans and interns a 300 KB string literal (measured: about 7 ms of every start,
-// --help included). `%` and `*/` are escaped so the text cannot end the comment early.
+// --help included). `%` and `*/` are escaped so the text cannot end the comment early, and non-ASCII
+// characters so the whole file stays ASCII: one `µ` made Node decode all of it as UTF-16 at every start.
 const CORE_MARK = '\n/*s6migrate-core\n';
-const encodeCore = (t) => t.replace(/%/g, '%25').replace(/\*\//g, '%2A/');
+const encodeCore = (t) =>
+  t.replace(/%/g, '%25').replace(/\*\//g, '%2A/').replace(/[^\x00-\x7f]/gu, (c) => `%u${c.codePointAt(0).toString(16)};`);
+const decodeCore = (t) =>
+  t.replace(/%u([0-9a-f]+);/g, (_m, h) => String.fromCodePoint(parseInt(h, 16))).replace(/%2A\//g, '*/').replace(/%25/g, '%');
 coreLoader = `let loaded;
 module.exports = () => {
   if (!loaded) {
     const text = require('node:fs').readFileSync(__filename, 'utf8');
     const start = text.lastIndexOf(${JSON.stringify(CORE_MARK)}) + ${CORE_MARK.length};
-    const body = text.slice(start, text.lastIndexOf('\\n*/')).replace(/%2A\\//g, '*/').replace(/%25/g, '%');
+    const body = (${decodeCore.toString()})(text.slice(start, text.lastIndexOf('\\n*/')));
     const mod = { exports: {} };
     const run = require('node:vm').runInThisContext('(function (module, exports, require) {' + body + '\\n})', { filename: __filename + ' (core)' });
     run(mod, mod.exports, require);
@@ -91,8 +95,9 @@ module.exports = () => {
 const outfile = process.env.S6M_BUILD_OUT ?? 'dist/s6migrate.cjs';
 await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile, banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, lazyImports('embed', keys)] });
 const carried = encodeCore(coreText);
-if (carried.includes('*/') || carried.replace(/%2A\//g, '*/').replace(/%25/g, '%') !== coreText) throw new Error('core text does not survive its comment encoding');
+if (carried.includes('*/') || decodeCore(carried) !== coreText) throw new Error('core text does not survive its comment encoding');
 appendFileSync(outfile, `${CORE_MARK}${carried}\n*/\n`);
+if (/[^\x00-\x7f]/.test(readFileSync(outfile, 'latin1'))) throw new Error(`${outfile} is not ASCII: Node would decode it as UTF-16 at every start`);
 
 if (process.env.S6M_BUILD_OUT) process.exit(0);
 await build({ ...common, entryPoints: ['src/cli/manpage-main.ts'], outfile: 'dist/.manpage.cjs' });
