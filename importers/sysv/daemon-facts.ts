@@ -43,7 +43,8 @@ export function collectDaemonFacts(
   if (!run.pidfile && pid && !pid.unresolved && pid.value.startsWith('/')) run.pidfile = { path: pid.value, origin: pid.origin };
   if (live) {
     for (const c of starts) {
-      const l = c.argWords && live(c.argWords);
+      // An unresolved call is not upgraded from its argv anyway: nothing to keep live.
+      const l = c.argWords && !c.call.unresolved && live(c.argWords);
       if (l) c.call.liveArgs = l;
     }
   }

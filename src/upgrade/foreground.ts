@@ -339,7 +339,7 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
 }
 
 /** The argv tail from the first script word that reads the defaults file on (see `LiveTail`). */
-function liveTail(l: LiveArgs, args: readonly string[]): LiveTail | undefined {
+export function liveTail(l: LiveArgs, args: readonly string[]): LiveTail | undefined {
   const first = l.words.findIndex((w) => w.live);
   if (first === -1) return undefined;
   let at = 0;

@@ -4,10 +4,13 @@
  * Each package directory is used as the host root, so companions come from the same package.
  */
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { importSysv } from '../../../importers/sysv/index.js';
 import { factCommands, mayStateFact, simpleCommands } from '../../../importers/sysv/shell-lines.js';
+import { envFileCommand } from '../../../src/s6rc/run-script.js';
+import { liveTail } from '../../../src/upgrade/foreground.js';
 import type { SysvEvidence } from '../../../src/model/service.js';
 
 const CORPUS = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
@@ -59,6 +62,27 @@ describe.skipIf(!present)(`sysv corpus (${CORPUS})`, () => {
     }
     console.log(`sysv corpus: ${all.length} scripts, ${services} services (${withDaemon} with a daemon command), ${diagnosed} diagnosed only`);
     expect(services + diagnosed).toBe(all.length);
+  });
+
+  it('arguments kept live give exactly the imported argv when the run script\'s shell expands them with the real defaults file', () => {
+    const printArgv = ['/bin/sh', '-c', 'for a; do printf "[%s]\\n" "$a"; done', 'sh'];
+    let checked = 0;
+    for (const { pkg, file } of scripts()) {
+      const ev = importSysv({ root: pkg, files: [file] }).services[0]?.sources[0] as SysvEvidence | undefined;
+      for (const call of ev?.ssdStarts ?? []) {
+        const tail = call.liveArgs && liveTail(call.liveArgs, call.args);
+        if (!tail) continue;
+        checked++;
+        // The run script's command (src/s6rc/run-script.ts), its chain ending in a program printing its argv.
+        const [sh, ...rest] = envFileCommand({ path: join(pkg, tail.file), optional: true, syntax: 'shell' }, tail);
+        const head = call.args.slice(0, call.args.length - tail.values.length);
+        const r = spawnSync(sh!, [...rest, ...printArgv, ...head], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+        expect(r.status, `${file}: ${r.stderr}`).toBe(0);
+        expect(r.stdout.split('\n').slice(0, -1).map((l) => l.slice(1, -1)), file).toEqual(call.args);
+      }
+    }
+    console.log(`sysv corpus: ${checked} start calls keep /etc/default arguments live`);
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('the fast path finds exactly the fact commands the full tokeniser finds, in every script', () => {
