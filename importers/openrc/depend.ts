@@ -90,14 +90,14 @@ function apply(verb: string, words: string[], origin: Origin, out: DependResult)
   const kind = DEP_WORDS[verb];
   if (kind) {
     for (const w of words) {
-      if (w === '*' && verb === 'after') {
-        // `after *`: after every other service, expanded by the passes like LSB `$all`.
-        out.deps.push({ kind: 'after', target: EVERY_SERVICE, facility: false, origin });
+      if (w === '*' && (verb === 'after' || verb === 'before')) {
+        // `after *` / `before *`: order against every other service, expanded by the passes (wildcard-order.ts).
+        out.deps.push({ kind: verb, target: EVERY_SERVICE, facility: false, origin });
         continue;
       }
       if (w === '*') {
-        // `before *` would make every service depend on this one: an edge into each, not carried.
-        out.findings.push({ code: 'openrc-wildcard-order', message: `\`${verb} *\` (order against every service) has no s6-rc equivalent; not converted`, origin });
+        // `need *`, `use *`, `want *`: OpenRC itself only gives `*` a meaning for ordering.
+        out.findings.push({ code: 'openrc-wildcard-order', message: `\`${verb} *\` has no meaning outside after/before; not converted`, origin });
         continue;
       }
       const f = facilityFromOpenrc(w);

@@ -8,13 +8,13 @@
  *   wherever the dependent is (never pull in a new service).
  *   `before X` from A is turned around: X depends on A.
  * - `conflicts` and stop-phase references have no s6-rc equivalent: notes.
- * - "After every other service" (LSB `$all`, OpenRC `after *`) is expanded last, see after-everything.ts.
+ * - "After/before every other service" (LSB `$all`, OpenRC `after *`/`before *`) is expanded last, see wildcard-order.ts.
  */
 import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
 import { EVERY_SERVICE } from '../model/facilities.js';
 import { targetBundle } from '../model/naming.js';
 import type { DepRef, Service } from '../model/service.js';
-import { isAfterEverything, orderAfterEverything } from './after-everything.js';
+import { isEveryService, orderAfterEverything, orderBeforeEverything } from './wildcard-order.js';
 import { bundleNode, facilityKey, parseNode, serviceNode, type Edge, type NodeKey, type Registry, type Strength } from './registry.js';
 
 function describeRef(d: DepRef): string {
@@ -124,12 +124,13 @@ export function resolveDependencies(reg: Registry, diagnostics: Diagnostic[]): E
   const services = [...reg.services.values()].sort((a, b) => cmp(a.name, b.name));
   for (const s of services) {
     const deps = s.deps
-      .filter((d) => d.phase !== 'stop' && !isAfterEverything(d) && !(!d.facility && normalize(d.target) === s.name))
+      .filter((d) => d.phase !== 'stop' && !isEveryService(d) && !(!d.facility && normalize(d.target) === s.name))
       .sort((a, b) => cmp(a.kind, b.kind) || cmp(a.target, b.target) || Number(a.facility) - Number(b.facility));
     for (const d of deps) resolveOne(reg, s, d, edges, diagnostics);
     noteStopDeps(s, diagnostics);
   }
-  // Last: "after everything" needs every other edge to know who already comes after whom.
+  // Last: the wildcards need every other edge to know who already comes after whom.
   orderAfterEverything(reg, edges, diagnostics);
+  orderBeforeEverything(reg, edges, diagnostics);
   return edges;
 }

@@ -55,9 +55,9 @@ describe('depend()', () => {
     expect(service.findings.find((f) => f.code === 'openrc-depend-config')!.message).toContain('/etc/d.conf');
   });
 
-  it('after * is "after every other service"; before * gives a finding and no dependency', () => {
-    const { service } = dep('\tafter *\n\tbefore * sshd');
-    expect(short(service.deps)).toEqual([`after ${EVERY_SERVICE}`, 'before sshd']);
+  it('after * and before * order against every other service; * elsewhere gives a finding and no dependency', () => {
+    const { service } = dep('\tafter *\n\tbefore * sshd\n\tneed *');
+    expect(short(service.deps)).toEqual([`after ${EVERY_SERVICE}`, `before ${EVERY_SERVICE}`, 'before sshd']);
     expect(codes(service).filter((c) => c === 'openrc-wildcard-order')).toHaveLength(1);
   });
 

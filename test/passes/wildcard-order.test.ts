@@ -42,3 +42,38 @@ describe('after every other service ($all, after *)', () => {
     expect(codes(plan, 'dep-after-everything')[0]!.message).toContain('nothing else is started wherever lonely is');
   });
 });
+
+const first = () => dep('before', EVERY_SERVICE);
+
+describe('before every other service (OpenRC before *)', () => {
+  it('the earliest services started with it depend on it; the rest follow through them', () => {
+    const plan = planConversion([result([
+      svc('devfs', { startIn: R2, deps: [first()] }),
+      svc('net', { startIn: R2 }),
+      svc('web', { startIn: R2, deps: [dep('requires', 'net')] }),
+      svc('cron', { startIn: R2 }),
+      svc('only-in-3', { startIn: ['runlevel-3'] }),
+    ])]);
+    // web comes after net, so through net; only-in-3 starts where devfs does not (an edge would pull it in).
+    expect(depsOf(plan, 'net')).toEqual(['devfs']);
+    expect(depsOf(plan, 'cron')).toEqual(['devfs']);
+    expect(depsOf(plan, 'web')).toEqual(['net']);
+    expect(depsOf(plan, 'only-in-3')).toEqual([]);
+    expect(depsOf(plan, 'devfs')).toEqual([]);
+    expect(codes(plan, 'dep-before-everything')[0]!.message).toContain('2 services (cron, net) depend on it');
+  });
+
+  it('skips what it comes after and other "before everything" services; no cycle with "after everything"', () => {
+    const plan = planConversion([result([
+      svc('devfs', { startIn: R2, deps: [first(), dep('after', 'early')] }),
+      svc('sysfs', { startIn: R2, deps: [first()] }),
+      svc('early', { startIn: R2 }),
+      svc('rc.local', { startIn: R2, deps: [everything()] }),
+      svc('sshd', { startIn: R2 }),
+    ])]);
+    expect(depsOf(plan, 'devfs')).toEqual(['early']);
+    expect(depsOf(plan, 'sshd')).toEqual(['devfs', 'sysfs']);
+    expect(depsOf(plan, 'early')).toEqual(['sysfs']);
+    expect(codes(plan, 'dep-cycle-broken')).toEqual([]);
+  });
+});
