@@ -41,6 +41,8 @@ export interface ForegroundProposal {
   origin?: Origin;
   /** The end of `argv` that the run script expands at each start from the defaults file. */
   live?: LiveTail;
+  /** The winning ExecStart had a `+`/`!`/`!!` prefix: no privilege drop unless the user names an account. */
+  privileged?: boolean;
 }
 
 /**
@@ -80,6 +82,8 @@ interface Candidate {
   /** The table entry's readiness option, applicable when this candidate wins. */
   unitType?: SystemdEvidence['serviceType'];
   live?: LiveTail;
+  /** A `+`/`!`/`!!` ExecStart: systemd runs it as root whatever User= says. */
+  privileged?: boolean;
 }
 
 const PRIORITY: EvidenceKind[] = ['user', 'openrc', 'systemd', 'ssd-background', 'table'];
@@ -169,19 +173,19 @@ function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], o
       confidence = lower(confidence);
     }
     const priv = line.prefixes.filter((p) => p === '+' || p === '!' || p === '!!');
-    if (priv.length > 0) reasons.push(`ExecStart prefix ${priv.join('')} (full privileges) is not carried over`);
+    if (priv.length > 0) reasons.push(`ExecStart prefix ${priv.join('')}: systemd runs it as root whatever User= says, and so does the run script`);
     const readiness: Readiness = { notCarried: [] };
     if (type === 'notify' || type === 'notify-reload') {
       readiness.notCarried.push(`${ev.unit} is Type=${type}: sd_notify readiness is not carried over (s6 reads a newline on a notification fd; use the daemon's own option or s6-notifyoncheck with a data/check script)`);
     } else if (type === 'dbus') {
       readiness.notCarried.push(`${ev.unit} is Type=dbus: readiness on taking a bus name is not carried over`);
     }
-    if (type === 'forking') {
-      forking.push({ kind: 'table', argv, confidence, reasons: [`${ev.unit} is Type=forking`, ...reasons], origin: line.origin, readiness });
-      continue;
-    }
-    if (!FOREGROUND_UNIT_TYPES.has(type)) continue;
-    out.push({ kind: 'systemd', argv, confidence, reasons: [`${ev.unit} is Type=${type}: its ExecStart stays in the foreground`, ...reasons], origin: line.origin, readiness, unitType: type });
+    const c: Candidate = type === 'forking'
+      ? { kind: 'table', argv, confidence, reasons: [`${ev.unit} is Type=forking`, ...reasons], origin: line.origin, readiness }
+      : { kind: 'systemd', argv, confidence, reasons: [`${ev.unit} is Type=${type}: its ExecStart stays in the foreground`, ...reasons], origin: line.origin, readiness, unitType: type };
+    if (priv.length > 0) c.privileged = true;
+    if (type === 'forking') forking.push(c);
+    else if (FOREGROUND_UNIT_TYPES.has(type)) out.push(c);
   }
 }
 
@@ -327,6 +331,7 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
   }
   const result: ForegroundProposal = { ok: true, argv, evidence: winner.kind, confidence, reasons, conflicts, readiness };
   if (winner.origin) result.origin = winner.origin;
+  if (winner.privileged) result.privileged = true;
   if (winner.live) {
     const t = winner.live;
     // The foreground fixes insert words after the program and drop daemonizing ones; the tail survives

@@ -143,7 +143,9 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     if (v) notCarried.push(`OpenRC ${k}=${v}: output goes to the s6-log pipeline instead`);
   }
 
-  const account = serviceAccount(service, opts.user);
+  // A `+`/`!` ExecStart runs as root under systemd; an account named by the user still wins.
+  const account = fg.privileged && !opts.user ? {} : serviceAccount(service, opts.user);
+  if (fg.privileged && !opts.user && serviceAccount(service).user) carried.push('the ExecStart prefix +/! keeps root, as systemd does: no privilege drop to User= (give --user to drop)');
   const uid = accountChain(account);
   if (!uid.ok) return uid;
   if (uid.carried) carried.push(uid.carried);

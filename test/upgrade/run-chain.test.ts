@@ -12,7 +12,7 @@ import type { Service } from '../../src/model/service.js';
 import { definition, newTree } from '../../src/s6rc/tree.js';
 import { emptyState } from '../../src/state/state.js';
 import { upgrade, type UpgradeRequest, type Workspace } from '../../src/upgrade/upgrade.js';
-import { openrc, service, ssd, sysv } from './build.js';
+import { openrc, service, ssd, sysv, unit } from './build.js';
 
 function ws(s: Service): Workspace {
   const t = newTree();
@@ -104,5 +104,21 @@ describe.skipIf(!canRun)('the chain under execlineb', () => {
   it('s6-setuidgid with a bare number fails, which is why it is never written', () => {
     const r = spawnSync('s6-setuidgid', ['4242', '/bin/true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(r.status).not.toBe(0);
+  });
+});
+
+describe('a privileged ExecStart (+, !)', () => {
+  const withUser = (prefixes: string[]) => {
+    const s = service('food', [unit('food', 'simple', ['/usr/sbin/food', '-f'], prefixes)]);
+    s.run.user = { name: 'food', origin: { file: '/lib/systemd/system/food.service', line: 5 } };
+    return s;
+  };
+
+  it('keeps root as systemd does, and says so; --user still drops', () => {
+    const priv = run(withUser(['+']));
+    expect(priv.script).not.toContain('s6-setuidgid');
+    expect(priv.plan.carried.join('\n')).toMatch(/keeps root/);
+    expect(run(withUser([])).script).toContain('"s6-setuidgid" "food"\n"/usr/sbin/food" "-f"');
+    expect(run(withUser(['!']), { user: 'nobody' }).script).toContain('"s6-setuidgid" "nobody"');
   });
 });
