@@ -2,6 +2,13 @@
  * Dropping privileges in a run script, shared by the first conversion and the upgrade.
  */
 
+import type { RunFacts } from '../model/service.js';
+
+/** The account the run facts name (`User=`, `--chuid`, ...), as `accountChain` and directory owners take it. */
+export function runAccount(run: RunFacts): { user?: string; group?: string } {
+  return run.user ? { user: run.user.name, ...(run.group ? { group: run.group.name } : {}) } : {};
+}
+
 /** A plain decimal id (s6-applyuidgid takes these as they are). */
 const DECIMAL = /^[0-9]+$/;
 

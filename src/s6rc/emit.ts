@@ -9,7 +9,7 @@
  */
 import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
 import type { CommandMode, HostFacts, Service } from '../model/service.js';
-import { accountChain } from './account.js';
+import { accountChain, runAccount } from './account.js';
 import { chainCommands } from './emit-chain.js';
 import { envDirFiles } from './emit-env.js';
 import { execlineLine, UnsafeArgvError } from './execline.js';
@@ -54,7 +54,7 @@ function runSpec(s: Service, argv: string[], notes: Diagnostic[], privileged = f
   if (r.user && !privileged) {
     // Same privilege drop as the upgrade: names through s6-setuidgid/s6-envuidgid, numeric ids through
     // s6-applyuidgid. One that cannot be written faithfully refuses the service rather than run it as root.
-    const account = accountChain({ user: r.user.name, ...(r.group ? { group: r.group.name } : {}) });
+    const account = accountChain(runAccount(r));
     if (!account.ok) throw new UnsafeArgvError(account.reason);
     if (account.chain[0] === 's6-setuidgid') spec.user = account.chain[1]!;
     else spec.argv = [...account.chain, ...argv];
@@ -75,7 +75,7 @@ function groupNotApplied(s: Service, group: NonNullable<Service['run']['group']>
 
 /** RuntimeDirectory= and friends, owned by User=/Group= (a group alone changes nothing: see group-not-applied). */
 function serviceDirectories(s: Service) {
-  return directorySpecs(s.run.directories, s.run.user ? { user: s.run.user.name, ...(s.run.group ? { group: s.run.group.name } : {}) } : {});
+  return directorySpecs(s.run.directories, runAccount(s.run));
 }
 
 /** Builds one definition; throws UnsafeArgvError when an argument cannot be written. */

@@ -87,6 +87,22 @@ export function envFileCommand(f: EnvFileSpec, live?: RunScriptSpec['liveArgs'])
   return ['/bin/sh', '-c', script, 'sh', f.path];
 }
 
+/**
+ * The commands that set up the process before the privilege drop, in the order they must run: the
+ * environment files, `cd`, `umask`, `s6-softlimit`. Shared by run scripts (one line each) and by a
+ * unit's oneshot commands (prefixed to each command, src/s6rc/unit-commands.ts).
+ */
+export function processStateCommands(spec: Pick<RunScriptSpec, 'envFiles' | 'workdir' | 'umask' | 'limits' | 'liveArgs'>): string[][] {
+  const commands = (spec.envFiles ?? []).map((f) => envFileCommand(f, spec.liveArgs?.file === f.path ? spec.liveArgs : undefined));
+  if (spec.workdir) commands.push(['cd', spec.workdir]);
+  if (spec.umask) commands.push(['umask', spec.umask]);
+  const limitArgs = Object.entries(spec.limits ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([flag, value]) => [`-${flag}`, value]);
+  if (limitArgs.length > 0) commands.push(['s6-softlimit', ...limitArgs]);
+  return commands;
+}
+
 export function renderRunScript(spec: RunScriptSpec): string {
   const lines: string[] = [EXECLINE_SHEBANG];
   if (spec.stderrToStdout) lines.push(execlineLine(['fdmove', '-c', '2', '1']));
@@ -99,13 +115,7 @@ export function renderRunScript(spec: RunScriptSpec): string {
     const check = n.checkArgs ? ['-c', n.checkArgs.map((w) => execlineLine([w])).join(' ')] : [];
     lines.push(execlineLine(['s6-notifyoncheck', '-d', '-3', String(n.fd), ...check]));
   }
-  for (const f of spec.envFiles ?? []) lines.push(execlineLine(envFileCommand(f, spec.liveArgs?.file === f.path ? spec.liveArgs : undefined)));
-  if (spec.workdir) lines.push(execlineLine(['cd', spec.workdir]));
-  if (spec.umask) lines.push(execlineLine(['umask', spec.umask]));
-  const limitArgs = Object.entries(spec.limits ?? {})
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .flatMap(([flag, value]) => [`-${flag}`, value]);
-  if (limitArgs.length > 0) lines.push(execlineLine(['s6-softlimit', ...limitArgs]));
+  for (const argv of processStateCommands(spec)) lines.push(execlineLine(argv));
   if (spec.user) lines.push(execlineLine(['s6-setuidgid', spec.user]));
   lines.push(execlineLine(spec.argv));
   return lines.join('\n') + '\n';

@@ -11,8 +11,7 @@
  */
 export function systemdArgv(argv: readonly string[], noExpand: boolean): { argv: string[]; expands: string[] } {
   // `:` turns off the whole substitution, `$$` included (systemd.service(5) "Command lines").
-  if (noExpand) return { argv: [...argv], expands: [] };
-  if (!argv.some((w) => w.includes('$'))) return { argv: [...argv], expands: [] };
+  if (noExpand || !argv.some((w) => w.includes('$'))) return { argv: [...argv], expands: [] };
   const expands = new Set<string>();
   const sq = (s: string): string => (s === '' ? '' : `'${s.replace(/'/g, `'\\''`)}'`);
   const shellWords = argv.map((word) => {
@@ -44,4 +43,3 @@ export function systemdArgv(argv: readonly string[], noExpand: boolean): { argv:
   if (expands.size === 0) return { argv: argv.map((w) => w.replace(/\$\$/g, '$')), expands: [] };
   return { argv: ['/bin/sh', '-c', 'set -f; exec ' + shellWords.join(' ')], expands: [...expands].sort() };
 }
-

@@ -8,9 +8,9 @@
  */
 import { cmp } from '../model/diagnostic.js';
 import type { CommandMode, RunFacts } from '../model/service.js';
-import { accountChain } from './account.js';
+import { accountChain, runAccount } from './account.js';
 import { UnsafeArgvError } from './execline.js';
-import { envFileCommand } from './run-script.js';
+import { processStateCommands } from './run-script.js';
 import { systemdArgv } from './systemd-expand.js';
 
 /** The prefix every command gets, and the privilege drop for those not `privileged`. */
@@ -21,18 +21,11 @@ export function unitCommandState(run: RunFacts): { state: string[]; drop: string
     if (name === '' || name.includes('=')) throw new UnsafeArgvError(`environment variable name ${JSON.stringify(name)} cannot be set`);
     state.push('export', name, run.env[name]!.value);
   }
-  for (const f of run.envFiles) state.push(...envFileCommand(f));
-  if (run.workdir) state.push('cd', run.workdir.path);
-  if (run.umask) state.push('umask', run.umask.value);
-  const limits = Object.entries(run.limits?.value ?? {}).sort(([a], [b]) => cmp(a, b)).flatMap(([flag, value]) => [`-${flag}`, value]);
-  if (limits.length > 0) state.push('s6-softlimit', ...limits);
-  let drop: string[] = [];
-  if (run.user) {
-    const account = accountChain({ user: run.user.name, ...(run.group ? { group: run.group.name } : {}) });
-    if (!account.ok) throw new UnsafeArgvError(account.reason);
-    drop = account.chain;
-  }
-  return { state, drop };
+  const spec = { envFiles: run.envFiles, workdir: run.workdir?.path, umask: run.umask?.value, limits: run.limits?.value };
+  for (const argv of processStateCommands(spec)) state.push(...argv);
+  const account = accountChain(runAccount(run));
+  if (!account.ok) throw new UnsafeArgvError(account.reason);
+  return { state, drop: account.chain };
 }
 
 /** Each command with the unit's state in front, its `$VAR`s expanded at run time where systemd would. */

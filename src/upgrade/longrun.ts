@@ -144,8 +144,10 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   }
 
   // A `+`/`!` ExecStart runs as root under systemd; an account named by the user still wins.
-  const account = fg.privileged && !opts.user ? {} : serviceAccount(service, opts.user);
-  if (fg.privileged && !opts.user && serviceAccount(service).user) carried.push('the ExecStart prefix +/! keeps root, as systemd does: no privilege drop to User= (give --user to drop)');
+  const keepRoot = fg.privileged === true && !opts.user;
+  const sourceAccount = serviceAccount(service, opts.user);
+  const account = keepRoot ? {} : sourceAccount;
+  if (keepRoot && sourceAccount.user) carried.push('the ExecStart prefix +/! keeps root, as systemd does: no privilege drop to User= (give --user to drop)');
   const uid = accountChain(account);
   if (!uid.ok) return uid;
   if (uid.carried) carried.push(uid.carried);

@@ -75,8 +75,8 @@ describe('importer: which argument words read the defaults file', () => {
   });
 });
 
-/** Upgrades the service and returns its run script with the defaults file path pointed at `file`. */
-function runScript(service: Service, file: string): string {
+/** The service, first converted to its init-script oneshot, upgraded to an unlogged longrun. */
+function upgraded(service: Service) {
   const tree = newTree();
   const d = definition(service.name, 'oneshot');
   d.files['up'] = { content: `"/etc/init.d/${service.name}" "start"\n` };
@@ -84,7 +84,12 @@ function runScript(service: Service, file: string): string {
   const ws: Workspace = { tree, model: { version: 1, services: [service], host: { facilityMembers: {} } }, state: emptyState() };
   const r = upgrade(ws, service.name, { log: false }, true);
   if (!r.ok) throw new Error(`${r.code}: ${r.reason}`);
-  const run = r.ws.tree.definitions.get(service.name)!.files['run']!.content;
+  return { run: r.ws.tree.definitions.get(service.name)!.files['run']!.content, proposal: r.proposal };
+}
+
+/** Upgrades the service and returns its run script with the defaults file path pointed at `file`. */
+function runScript(service: Service, file: string): string {
+  const { run } = upgraded(service);
   const systemPath = execlineLine(['/etc/default/echod']);
   expect(run).toContain(systemPath);
   return run.replace(systemPath, execlineLine([file]));
@@ -134,12 +139,9 @@ describe('with the daemon table\'s foreground fix', () => {
 
   it('a daemonizing flag dropped from inside the file\'s words freezes them, and says so', () => {
     const { service } = host('. /etc/default/echod\nstart-stop-daemon --start --exec /usr/bin/dbus-daemon -- $OPTS\n', 'OPTS="--system --fork"\n');
-    const tree = newTree();
-    tree.definitions.set('echod', Object.assign(definition('echod', 'oneshot'), { files: { up: { content: '"/etc/init.d/echod" "start"\n' } } }));
-    const r = upgrade({ tree, model: { version: 1, services: [service], host: { facilityMembers: {} } }, state: emptyState() }, 'echod', { log: false }, true);
-    if (!r.ok) throw new Error(r.reason);
-    expect(r.ws.tree.definitions.get('echod')!.files['run']!.content).toContain('"/usr/bin/dbus-daemon" "--print-address=3" "--nofork" "--system"\n');
-    expect(r.proposal.plan.notCarried.join('\n')).toMatch(/\$OPTS \(\/etc\/default\/echod\): written as read today/);
+    const { run, proposal } = upgraded(service);
+    expect(run).toContain('"/usr/bin/dbus-daemon" "--print-address=3" "--nofork" "--system"\n');
+    expect(proposal.plan.notCarried.join('\n')).toMatch(/\$OPTS \(\/etc\/default\/echod\): written as read today/);
   });
 });
 
@@ -155,13 +157,7 @@ describe('OpenRC conf.d values (still resolved at conversion)', () => {
     return r.services[0]!;
   }
 
-  function plan(service: Service) {
-    const tree = newTree();
-    tree.definitions.set('food', Object.assign(definition('food', 'oneshot'), { files: { up: { content: '"/etc/init.d/food" "--nodeps" "start"\n' } } }));
-    const r = upgrade({ tree, model: { version: 1, services: [service], host: { facilityMembers: {} } }, state: emptyState() }, 'food', { log: false }, true);
-    if (!r.ok) throw new Error(r.reason);
-    return r.proposal;
-  }
+  const plan = (service: Service) => upgraded(service).proposal;
 
   it('says which conf.d values are written as read today', () => {
     const p = plan(openrcHost('supervisor=supervise-daemon\ncommand=/usr/bin/food\ncommand_args="${FOOD_OPTS} --fg"\n', 'FOOD_OPTS="--port 7"\n'));
