@@ -84,7 +84,9 @@ describe.skipIf(!haveS6 || !isRoot)('upgraded daemon under s6-svscan', () => {
 
   it('comes up, ready, as the user the source named', async () => {
     await until('the daemon pid', () => read(join(state, 'pid')));
-    expect(read(join(state, 'user'))?.trim()).toBe('nobody');
+    // The daemon writes its pid, then its user: wait for the second file as well.
+    const user = await until('the daemon user', () => read(join(state, 'user')));
+    expect(user?.trim()).toBe('nobody');
     const stat = await until('ready state', () => {
       const out = spawnSync('s6-svstat', [join(scandir, 'testd')], { encoding: 'utf8' }).stdout;
       return /ready/.test(out) && out;
