@@ -31,6 +31,12 @@ if [ -d ../shared/corpus ] && [ ! -f "$corpus/.complete" ]; then
   # Mark it complete only when packages really arrived, so a failed download is retried next time.
   if [ -n "$(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name .debs | head -1)" ]; then touch "$corpus/.complete"; fi
 fi
+# Packages the upgrade tests need beyond the shared list (nginx, ssh, memcached, resolvconf, etcd: the
+# services issue 12 found run differently), into the same corpus directory, with their own marker.
+if [ -d ../shared/corpus ] && [ ! -f "$corpus/.complete-extra" ]; then
+  bash "$(cd ../shared/corpus && pwd)/fetch-corpus.sh" "$corpus" "$PWD/test/corpus/extra-packages.txt"
+  if [ -d "$corpus/nginx-common" ]; then touch "$corpus/.complete-extra"; fi
+fi
 export S6M_CORPUS="$corpus"
 
 npx tsc --noEmit

@@ -4,7 +4,7 @@
 // services each kind of evidence upgrades and why the others were refused, and checks that every
 // upgraded tree passes `s6migrate check`. Exit 1 if a tree fails the check.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -34,6 +34,8 @@ const byEvidence = new Map();
 const byConfidence = new Map();
 const refused = new Map();
 const perPackage = [];
+// One row per service (package, name, upgraded, evidence, confidence or refusal code), for comparing runs.
+const perService = [];
 const checkFailures = [];
 let total = 0;
 const work = mkdtempSync(join(tmpdir(), 's6m-upgrade-report-'));
@@ -57,6 +59,7 @@ try {
     const results = res?.results ?? names.map((name) => ({ name, upgraded: false, code: 'cli-failed' }));
     let up = 0;
     for (const r of results) {
+      perService.push({ pkg, name: r.name, upgraded: !!r.upgraded, evidence: r.evidence, confidence: r.confidence, code: r.code });
       if (r.upgraded) {
         up++;
         bump(byEvidence, r.evidence);
@@ -77,6 +80,7 @@ const table = (title, map) => {
   console.log(title);
   for (const [k, v] of [...map.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) console.log(`  ${String(v).padStart(4)}  ${k}`);
 };
+if (process.env.S6M_REPORT_JSON) writeFileSync(process.env.S6M_REPORT_JSON, JSON.stringify(perService, null, 1) + '\n');
 console.log(`Corpus: ${corpus}`);
 for (const [pkg, what] of perPackage) console.log(`  ${pkg.padEnd(28)} ${what}`);
 console.log('');

@@ -11,13 +11,17 @@ type Get = (section: string, key: string) => readonly SettingValue[];
 type Last = (section: string, key: string) => SettingValue | undefined;
 type Warn = (o: Origin, code: string, msg: string) => void;
 
-/** Directive -> base directory for the system manager (systemd.exec(5), table "Automatic directory creation"). */
-export const DIRECTORY_BASES: readonly (readonly [string, string])[] = [
-  ['RuntimeDirectory', '/run'],
-  ['StateDirectory', '/var/lib'],
-  ['CacheDirectory', '/var/cache'],
-  ['LogsDirectory', '/var/log'],
-  ['ConfigurationDirectory', '/etc'],
+/**
+ * Directive -> base directory for the system manager (systemd.exec(5), table "Automatic directory
+ * creation"), and the variable systemd sets to the absolute paths, colon-separated ("Environment
+ * variables in spawned processes").
+ */
+export const DIRECTORY_BASES: readonly (readonly [string, string, string])[] = [
+  ['RuntimeDirectory', '/run', 'RUNTIME_DIRECTORY'],
+  ['StateDirectory', '/var/lib', 'STATE_DIRECTORY'],
+  ['CacheDirectory', '/var/cache', 'CACHE_DIRECTORY'],
+  ['LogsDirectory', '/var/log', 'LOGS_DIRECTORY'],
+  ['ConfigurationDirectory', '/etc', 'CONFIGURATION_DIRECTORY'],
 ];
 
 /** systemd.exec(5): "If not specified, defaults to 0755." */
@@ -31,7 +35,8 @@ function validName(name: string): boolean {
 
 export function applyDirectories(run: RunFacts, get: Get, last: Last, findings: Finding[], warn: Warn): void {
   const out: NonNullable<RunFacts['directories']> = [];
-  for (const [key, base] of DIRECTORY_BASES) {
+  for (const [key, base, variable] of DIRECTORY_BASES) {
+    const before = out.length;
     const modeSetting = last('Service', `${key}Mode`);
     let mode = DEFAULT_MODE;
     if (modeSetting) {
@@ -58,6 +63,9 @@ export function applyDirectories(run: RunFacts, get: Get, last: Last, findings: 
         if (!out.some((d) => d.path === path)) out.push({ path, mode, origin: v.origin });
       }
     }
+    // systemd sets the variable for the daemon; Environment= (read before) wins, as in systemd.
+    const mine = out.slice(before);
+    if (mine.length > 0 && !run.env[variable]) run.env[variable] = { value: mine.map((d) => d.path).join(':'), origin: mine[0]!.origin };
   }
   if (out.length > 0) run.directories = out;
   // systemd removes RuntimeDirectory= at stop unless RuntimeDirectoryPreserve= says otherwise (that

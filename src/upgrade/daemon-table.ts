@@ -31,12 +31,32 @@ export interface DaemonEntry {
   remove?: DaemonizeFlag[];
   /** Words replaced one for one (e.g. exim's `-bd` -> `-bdf`). */
   replace?: Record<string, string>;
+  /**
+   * An option whose value can switch daemon mode back on (nginx `-g 'daemon on; ...'`): every value of
+   * `flag` is rewritten by `value`, and the last one rewritten also carries the foreground setting, so no
+   * later word can contradict the one added (nginx keeps only the last `-g`).
+   */
+  rewrite?: { flag: string; value: (v: string, last: boolean) => string };
+  /**
+   * Options that only work under systemd (socket activation, systemd bus addresses): dropped from any
+   * command the upgrade runs, with the reason. The daemon then uses its own default (its configuration).
+   */
+  systemdOnly?: { words: string[]; why: string };
   confidence: Confidence;
   /** The daemon can write a newline to an fd when ready (s6 notification-fd). */
   readiness?: { args: (fd: number) => string[]; source: string };
   /** Shown to the user with the proposal. */
   note?: string;
   source: string;
+}
+
+/**
+ * nginx's `-g` value without its `daemon` directives; the last value also gets `daemon off;`, since
+ * nginx reads only the last `-g` and a `daemon on;` in it would override an earlier `daemon off;`.
+ */
+export function nginxGlobals(value: string, last: boolean): string {
+  const kept = value.split(';').map((d) => d.trim()).filter((d) => d !== '' && !/^daemon(\s|$)/.test(d));
+  return [...kept, ...(last ? ['daemon off'] : [])].map((d) => d + ';').join(' ');
 }
 
 export const DAEMON_TABLE: readonly DaemonEntry[] = [
@@ -46,12 +66,19 @@ export const DAEMON_TABLE: readonly DaemonEntry[] = [
   { names: ['atd'], mode: 'flag', add: ['-f'], present: ['-f'], confidence: 'high', source: 'atd(8): -f "Run atd in the foreground"' },
   { names: ['rsyslogd'], mode: 'flag', add: ['-n'], present: ['-n'], confidence: 'high', source: 'rsyslogd(8): -n "Avoid auto-backgrounding"' },
   { names: ['syslogd', 'klogd'], mode: 'flag', add: ['-n'], present: ['-n'], confidence: 'high', source: 'busybox syslogd/klogd --help: -n "Run in foreground" (corpus busybox-syslogd)' },
-  { names: ['nginx'], mode: 'flag', add: ['-g', 'daemon off;'], present: ['daemon off;'], confidence: 'high', source: 'nginx(8): -g sets global directives; nginx core module docs: `daemon off;`' },
+  {
+    names: ['nginx'], mode: 'flag', add: ['-g', 'daemon off;'], present: ['daemon off;'], rewrite: { flag: '-g', value: nginxGlobals }, confidence: 'high',
+    source: 'nginx(8): -g sets global directives (only the last -g counts); nginx core module docs: `daemon off;`',
+  },
   { names: ['dnsmasq'], mode: 'flag', add: ['-k'], present: ['-k', '--keep-in-foreground', '-d', '--no-daemon'], confidence: 'high', source: 'dnsmasq(8): -k, --keep-in-foreground "Do not go into the background at startup"' },
   { names: ['chronyd'], mode: 'flag', add: ['-n'], present: ['-n', '-d'], confidence: 'high', source: 'chronyd(8): -n "chronyd will not detach from the terminal"' },
   { names: ['ntpd'], mode: 'flag', add: ['-n'], present: ['-n', '--nofork'], confidence: 'high', source: 'ntpd(8): -n, --nofork "Do not fork"' },
   {
     names: ['dbus-daemon'], mode: 'flag', add: ['--nofork'], present: ['--nofork'], remove: [{ flag: '--fork' }], confidence: 'high',
+    systemdOnly: {
+      words: ['--address=systemd:', '--systemd-activation'],
+      why: 'dbus-daemon(1): --address=systemd: takes the socket systemd passes (dbus.socket), --systemd-activation activates services through systemd; without them it listens on the <listen> address of its configuration (/usr/share/dbus-1/system.conf: unix:path=/run/dbus/system_bus_socket)',
+    },
     readiness: { args: (fd) => [`--print-address=${fd}`], source: 'dbus-daemon(1): --print-address=DESCRIPTOR prints the bus address once listening' },
     source: 'dbus-daemon(1): --nofork "Force the message bus not to fork and become a daemon"; corpus dbus.service',
   },
@@ -123,10 +150,11 @@ export const DAEMON_TABLE: readonly DaemonEntry[] = [
   { names: ['memcached'], mode: 'native', remove: [{ flag: '-d' }, { flag: '--daemon' }], confidence: 'high', source: 'memcached(1): -d, --daemon "Run memcached as a daemon"' },
   { names: ['unbound'], mode: 'flag', add: ['-d'], present: ['-d'], confidence: 'medium', source: 'unbound(8): -d "do not fork into the background"' },
   { names: ['lighttpd'], mode: 'flag', add: ['-D'], present: ['-D'], confidence: 'high', source: 'lighttpd(8): -D "Don\'t go to background"' },
-  { names: ['php-fpm', 'php-fpm8.2', 'php-fpm7.4'], mode: 'flag', add: ['-F'], present: ['-F', '--nodaemonize'], confidence: 'high', source: 'php-fpm(8): -F, --nodaemonize' },
-  { names: ['redis-server'], mode: 'flag', add: ['--daemonize', 'no'], present: ['--daemonize'], confidence: 'high', source: 'redis.conf: daemonize; redis-server accepts any config directive as --name value' },
+  { names: ['php-fpm', 'php-fpm8.2', 'php-fpm7.4'], mode: 'flag', add: ['-F'], present: ['-F', '--nodaemonize'], remove: [{ flag: '-D' }, { flag: '--daemonize' }], confidence: 'high', source: 'php-fpm(8): -F, --nodaemonize; -D, --daemonize "force to run in background"' },
+  // `--daemonize yes` would contradict the flag: every --daemonize (and its value) is dropped, then `no` added.
+  { names: ['redis-server'], mode: 'flag', add: ['--daemonize', 'no'], remove: [{ flag: '--daemonize', value: 'required' }], confidence: 'high', source: 'redis.conf: daemonize; redis-server accepts any config directive as --name value' },
   { names: ['privoxy'], mode: 'flag', add: ['--no-daemon'], present: ['--no-daemon'], confidence: 'high', source: 'privoxy(8): --no-daemon' },
-  { names: ['tor'], mode: 'flag', add: ['--RunAsDaemon', '0'], present: ['--RunAsDaemon'], confidence: 'high', source: 'tor(1): RunAsDaemon 0|1' },
+  { names: ['tor'], mode: 'flag', add: ['--RunAsDaemon', '0'], remove: [{ flag: '--RunAsDaemon', value: 'required' }], confidence: 'high', source: 'tor(1): RunAsDaemon 0|1' },
   {
     names: ['stunnel4', 'stunnel'], mode: 'config', confidence: 'low',
     note: 'stunnel stays in the foreground only with `foreground = yes` in its configuration file',
@@ -157,6 +185,8 @@ export function daemonEntry(program: string): DaemonEntry | undefined {
 export function applyEntry(entry: DaemonEntry, argv: readonly string[]): string[] {
   const out = [argv[0]!];
   const dropped = new Map((entry.remove ?? []).map((r) => [r.flag, r]));
+  const rw = entry.rewrite;
+  const lastRewritten = rw ? argv.lastIndexOf(rw.flag) : -1;
   for (let i = 1; i < argv.length; i++) {
     const word = argv[i]!;
     const rm = dropped.get(word);
@@ -165,9 +195,24 @@ export function applyEntry(entry: DaemonEntry, argv: readonly string[]): string[
       if (rm.value === 'required' || (rm.value === 'optional' && next !== undefined && !next.startsWith('-'))) i++;
       continue;
     }
+    if (rw && word === rw.flag && i + 1 < argv.length) {
+      out.push(word, rw.value(argv[i + 1]!, i === lastRewritten));
+      i++;
+      continue;
+    }
     out.push(entry.replace?.[word] ?? word);
   }
-  const already = (entry.present ?? []).some((p) => out.includes(p));
+  const rewritten = lastRewritten > 0 && lastRewritten + 1 < argv.length;
+  const already = rewritten || (entry.present ?? []).some((p) => out.includes(p));
   if (!already && entry.add) out.splice(1, 0, ...entry.add);
   return out;
+}
+
+/** argv without the entry's systemd-only options, and the words dropped. */
+export function dropSystemdOnly(argv: readonly string[]): { argv: string[]; dropped: string[]; why?: string } {
+  const entry = daemonEntry(argv[0] ?? '');
+  const only = entry?.systemdOnly;
+  if (!only) return { argv: [...argv], dropped: [] };
+  const dropped = argv.slice(1).filter((w) => only.words.includes(w));
+  return { argv: argv.filter((w, i) => i === 0 || !only.words.includes(w)), dropped, why: only.why };
 }

@@ -18,7 +18,7 @@ import { parse as shellParse } from 'shell-quote';
 import type { LiveArgs, Origin, Service, SystemdEvidence } from '../model/service.js';
 import { shellQuoteWord } from '../s6rc/run-script.js';
 import { systemdArgv } from '../s6rc/systemd-expand.js';
-import { applyEntry, daemonEntry, type Confidence } from './daemon-table.js';
+import { applyEntry, daemonEntry, dropSystemdOnly, type Confidence } from './daemon-table.js';
 
 export type { Confidence } from './daemon-table.js';
 export type EvidenceKind = 'user' | 'openrc' | 'systemd' | 'ssd-background' | 'table';
@@ -84,6 +84,21 @@ interface Candidate {
   live?: LiveTail;
   /** A `+`/`!`/`!!` ExecStart: systemd runs it as root whatever User= says. */
   privileged?: boolean;
+  /** Why the command cannot run outside systemd (a variable only systemd sets); refused if it wins. */
+  systemdOnly?: string;
+}
+
+/**
+ * Variables only the service manager sets for the process it starts (systemd.exec(5) "Environment
+ * variables in spawned processes"): s6 has no value for them, so a command using one is refused.
+ * (RUNTIME_DIRECTORY and the other directory variables are set by the upgrade itself.)
+ */
+const SYSTEMD_ONLY_VARS = ['MAINPID', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID', 'INVOCATION_ID', 'JOURNAL_STREAM', 'TRIGGER_UNIT', 'TRIGGER_PATH', 'MONITOR_SERVICE_RESULT', 'CREDENTIALS_DIRECTORY'];
+
+function systemdOnlyVars(argv: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const w of argv) for (const m of w.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)) if (SYSTEMD_ONLY_VARS.includes(m[1]!)) found.add(m[1]!);
+  return [...found].sort();
 }
 
 const PRIORITY: EvidenceKind[] = ['user', 'openrc', 'systemd', 'ssd-background', 'table'];
@@ -164,7 +179,11 @@ function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], o
     const line = ev.execStart[0]!;
     const reasons: string[] = [];
     let confidence: Confidence = 'high';
-    const { argv, expands } = systemdArgv(line.argv, line.prefixes.includes(':') || line.expanded === true);
+    const noExpand = line.prefixes.includes(':') || line.expanded === true;
+    const only = dropSystemdOnly(line.argv);
+    if (only.dropped.length > 0) reasons.push(`dropped ${only.dropped.join(' ')}: it only works under systemd (${only.why})`);
+    const onlyVars = noExpand ? [] : systemdOnlyVars(only.argv);
+    const { argv, expands } = systemdArgv(only.argv, noExpand);
     if (expands.length > 0) {
       reasons.push(`ExecStart expands ${expands.map((e) => '$' + e).join(', ')} at start; a /bin/sh -c does the same expansion`);
     }
@@ -184,6 +203,7 @@ function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], o
       ? { kind: 'table', argv, confidence, reasons: [`${ev.unit} is Type=forking`, ...reasons], origin: line.origin, readiness }
       : { kind: 'systemd', argv, confidence, reasons: [`${ev.unit} is Type=${type}: its ExecStart stays in the foreground`, ...reasons], origin: line.origin, readiness, unitType: type };
     if (priv.length > 0) c.privileged = true;
+    if (onlyVars.length > 0) c.systemdOnly = `${ev.unit}'s ExecStart uses ${onlyVars.map((v) => '$' + v).join(', ')}, which only systemd sets for the process it starts; give the command with --command`;
     if (type === 'forking') forking.push(c);
     else if (FOREGROUND_UNIT_TYPES.has(type)) out.push(c);
   }
@@ -284,6 +304,7 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
     if (oneshotUnits.length > 0) return { ok: false, code: 'runs-to-completion', reason: `${oneshotUnits.join('; ')}: it runs to completion and stays a oneshot`, conflicts: [] };
     return { ok: false, code: 'no-daemon-command', reason: 'no source says which program the service runs (custom start logic); give it with --command', conflicts: [] };
   }
+  if (winner.systemdOnly) return { ok: false, code: 'systemd-only', reason: winner.systemdOnly, conflicts: [] };
   // A user command is the user's decision; everything else is checked against the other evidence.
   let confidence = winner.confidence;
   const reasons = [...winner.reasons];
