@@ -22,6 +22,15 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
+# --- Boot test (test/host/boot.test.ts): debootstrap builds the Debian host it boots, cached under
+# .cache/host/ by scripts/host-root.sh (about 3 min the first time, then nothing). ---
+if ! command -v debootstrap >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! apt-cache show debootstrap >/dev/null 2>&1; then $sudo apt-get update -qq; fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
+fi
+# --- end of the boot test block ---
+
 # Real distribution files for the corpus tests (cached; re-running is cheap).
 corpus=${S6M_CORPUS:-$PWD/.cache/corpus}
 if [ -d ../shared/corpus ] && [ ! -f "$corpus/.complete" ]; then
