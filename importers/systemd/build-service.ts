@@ -240,16 +240,23 @@ export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics:
   }
 
   const typeSetting = last('Service', 'Type');
+  const remain = last('Service', 'RemainAfterExit');
+  ev.remainAfterExit = remain !== undefined && parseBoolean(remain.value) === true;
   let type: SystemdEvidence['serviceType'];
   if (typeSetting && SERVICE_TYPES.has(typeSetting.value)) type = typeSetting.value as SystemdEvidence['serviceType'];
   else {
     if (typeSetting) diagnostics.push(diag('error', 'unit-bad-type', typeSetting.origin.file, typeSetting.origin.line, `unknown Type=${typeSetting.value}; using the default`, u.name));
     // systemd.service(5): default simple; dbus when BusName= is set; oneshot without ExecStart=.
     type = ev.execStart.length === 0 ? 'oneshot' : last('Service', 'BusName') ? 'dbus' : 'simple';
+    // RemainAfterExit=yes without Type=: the command runs to completion and the unit stays active
+    // (resolvconf.service); supervised, it would be restarted in a loop and its ExecStop= lost.
+    if (type === 'simple' && ev.remainAfterExit && remain) {
+      type = 'oneshot';
+      findings.push({ code: 'unit-remain-oneshot', origin: remain.origin,
+        message: 'RemainAfterExit=yes without Type=: ExecStart runs to completion, so the unit becomes a oneshot (ExecStop= is its down), not a supervised longrun' });
+    }
   }
   ev.serviceType = type;
-  const remain = last('Service', 'RemainAfterExit');
-  ev.remainAfterExit = remain !== undefined && parseBoolean(remain.value) === true;
   const restart = last('Service', 'Restart');
   if (restart) ev.restart = restart.value;
 

@@ -172,7 +172,7 @@ function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], o
     if (ev.format !== 'systemd' || ev.unitType !== 'service') continue;
     const type = ev.serviceType ?? 'simple';
     if (type === 'oneshot') {
-      oneshots.push(`${ev.unit} is Type=oneshot`);
+      oneshots.push(ev.remainAfterExit && !ev.directives['Service']?.['Type'] ? `${ev.unit} has RemainAfterExit=yes and no Type= (its command exits)` : `${ev.unit} is Type=oneshot`);
       continue;
     }
     if (ev.execStart.length !== 1) continue;
@@ -270,7 +270,8 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
   fromSysv(service, direct, forking);
   // RunFacts.daemon is what the winning source already described; when a source gave a candidate above it
   // is the same command (OpenRC: with its foreground arguments), so it is only a fallback.
-  if (forking.length === 0 && direct.every((c) => c.kind === 'user') && service.run.daemon) {
+  // A unit that runs to completion says what its ExecStart is: not a forking daemon.
+  if (forking.length === 0 && oneshotUnits.length === 0 && direct.every((c) => c.kind === 'user') && service.run.daemon) {
     forking.push({ kind: 'table', argv: service.run.daemon.argv, confidence: 'high', reasons: [`the source starts \`${service.run.daemon.argv[0]}\`, which daemonizes itself`], origin: service.run.daemon.origin, readiness: { notCarried: [] } });
   }
 

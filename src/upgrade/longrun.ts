@@ -107,6 +107,7 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   const logDir = opts.logDir ?? `${DEFAULT_LOG_ROOT}/${name}`;
   if (opts.log && !logDir.startsWith('/')) return { ok: false, code: 'bad-log-dir', reason: `log directory ${logDir} must be an absolute path` };
 
+  const carried: string[] = [];
   const srv = definition(srvName, 'longrun');
   srv.dependencies = [...(current?.dependencies ?? [])].sort();
   const spec: RunScriptSpec = { argv: fg.argv, stderrToStdout: opts.log };
@@ -118,7 +119,6 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     Object.assign(srv.files, envFiles);
     spec.envDir = true;
   }
-  const carried: string[] = [];
   if (service.run.envFiles.length > 0) {
     spec.envFiles = service.run.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax }));
   }
@@ -145,7 +145,14 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
 
   // A `+`/`!` ExecStart runs as root under systemd; an account named by the user still wins.
   const keepRoot = fg.privileged === true && !opts.user;
-  const sourceAccount = serviceAccount(service, opts.user);
+  const dynamic = dynamicUser(service, fg);
+  if (dynamic && !opts.user) {
+    if (!dynamic.user) {
+      return { ok: false, code: 'dynamic-user', reason: `${dynamic.unit} has DynamicUser=yes: systemd runs it as a transient unprivileged account, which s6 cannot make; give --user ACCOUNT (an existing unprivileged account, e.g. a dedicated one or nobody) rather than running it as root` };
+    }
+    carried.push(`DynamicUser=yes with User=${dynamic.user}: runs as the account ${dynamic.user}, which must exist (systemd uses a static account of that name when there is one)`);
+  }
+  const sourceAccount = serviceAccount(service, opts.user ?? dynamic?.user);
   const account = keepRoot ? {} : sourceAccount;
   if (keepRoot && sourceAccount.user) carried.push('the ExecStart prefix +/! keeps root, as systemd does: no privilege drop to User= (give --user to drop)');
   const uid = accountChain(account);
@@ -202,6 +209,18 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   if (account.user) plan.user = account.group ? `${account.user}:${account.group}` : account.user;
   if (opts.log) plan.logDir = logDir;
   return { ok: true, plan };
+}
+
+/** The unit the foreground command comes from, when it asks for a dynamic user (and its User=, if any). */
+function dynamicUser(service: Service, fg: ForegroundProposal): { unit: string; user?: string } | undefined {
+  for (const ev of service.sources) {
+    if (ev.format !== 'systemd' || (fg.origin && fg.origin.file !== ev.file && !ev.dropIns.includes(fg.origin.file))) continue;
+    const value = ev.directives['Service']?.['DynamicUser']?.values.at(-1);
+    if (!value || !['yes', 'true', '1', 'on'].includes(value.toLowerCase())) continue;
+    const user = ev.directives['Service']?.['User']?.values.at(-1);
+    return user ? { unit: ev.unit, user } : { unit: ev.unit };
+  }
+  return undefined;
 }
 
 const OPENRC_ARG_VARS = ['command', 'command_args', 'command_args_foreground'];
