@@ -7,6 +7,7 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openrcShebang } from '../importers/openrc/index.js';
+import { isBackupName } from './model/backup-names.js';
 import { cmp, diag, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
 import { errText } from './util/source-file.js';
 
@@ -93,6 +94,10 @@ class Collector {
 
   /** A script (init.d entry or a file the user named): OpenRC by its interpreter, else sysvinit. */
   script(path: string): void {
+    if (isBackupName(basename(path))) {
+      this.diagnostics.push(diag('note', 'backup-file-ignored', path, undefined, 'a backup or package-manager leftover, not a service (the host\'s init system skips it too); not read'));
+      return;
+    }
     const first = readFirstLine(path);
     if (!first.ok) {
       this.diagnostics.push(first.diagnostic);

@@ -2,24 +2,28 @@
  * The whole conversion, front to back: discovery -> importers -> passes -> (convert) the atomic writer.
  * No logic of its own beyond wiring; the CLI calls these.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, normalize, resolve, sep } from 'node:path';
 import { importOpenrc } from '../importers/openrc/index.js';
 import { importSystemd } from '../importers/systemd/index.js';
 import { importSysv } from '../importers/sysv/index.js';
 import { discover } from './discover.js';
+import { detectInit, type InitSystem } from './host-init.js';
 import { cmp, diag, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
 import type { HostFacts, ImportInput, ImportResult, Service } from './model/service.js';
 import { planConversion } from './passes/index.js';
 import { writeTreeAtomic, type WriteResult } from './s6rc/serialize.js';
 import type { S6Tree } from './s6rc/tree.js';
 import { MODEL_FILE } from './state/state.js';
+import { onDisk } from './util/host-path.js';
 
 export interface ScanOptions {
   /** Files or directories on disk; empty means the standard locations under `root`. */
   paths: readonly string[];
   /** Host root on disk (`--root`), default `/`. */
   root: string;
+  /** `--init`: the host's init system, instead of detecting it. */
+  init?: InitSystem;
   /** Told after each stage: what comes next, and how many of the discovered files are read so far. */
   onProgress?: (step: string, filesDone: number, filesTotal: number) => void;
 }
@@ -67,8 +71,14 @@ export function scanHost(opts: ScanOptions): ScanResult {
     }
   }
   opts.onProgress?.('resolving dependencies', done, total);
-  const plan = planConversion(results);
+  const init = detectInit(opts.root, { sysv: found.sysv.length, openrc: found.openrc.length, systemd: found.systemd.length }, opts.init);
+  const plan = planConversion(results, init);
   diagnostics.push(...plan.diagnostics);
+  if (init.init === 'openrc' && found.openrc.length > 0 && !existsSync(onDisk(opts.root, '/etc/runlevels'))) {
+    // OpenRC starts only what its runlevels list: without them it starts nothing, and so does `default`.
+    diagnostics.push(diag('warning', 'openrc-no-runlevels', onDisk(opts.root, '/etc/runlevels'), undefined,
+      'the host runs OpenRC but has no /etc/runlevels: OpenRC would start none of its services, so no service is in a runlevel bundle and default starts nothing'));
+  }
   const relative = relativeToUserRoot(opts.root);
   return {
     services: relative(plan.services) as Service[],

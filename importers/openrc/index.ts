@@ -61,6 +61,7 @@ export function importOpenrc(input: ImportInput): ImportResult {
     if (rl.dir) {
       const present = OPENRC_BOOT_LEVELS.filter((l) => rl.levels.has(l)).map(runlevelBundle);
       if (present.length > 0) host.defaultBundles = { bundles: present, origin: { file: rl.dir } };
+      host.openrcRunlevels = Object.fromEntries([...rl.levels].sort(([a], [b]) => cmp(a, b)));
     }
   }
   services.sort((a, b) => cmp(a.name, b.name) || cmp(a.sources[0]!.file, b.sources[0]!.file));
@@ -162,7 +163,8 @@ function importScript(file: string, root: string, levels: () => Runlevels, diagn
   }
 
   const startIn: string[] = [];
-  for (const level of levelsOf(levels(), name)) {
+  const listedIn = levelsOf(levels(), name);
+  for (const level of listedIn) {
     if (OPENRC_STOP_LEVELS.has(level)) {
       findings.push({ code: 'openrc-stop-runlevel', message: `listed in runlevel ${level}, which OpenRC only enters to stop services; not a start bundle`, origin: { file: `${levels().dir}/${level}/${name}` } });
     } else startIn.push(runlevelBundle(level));
@@ -180,6 +182,9 @@ function importScript(file: string, root: string, levels: () => Runlevels, diagn
     run: facts.run,
     sources: [evidence],
     findings: sortFindings(findings),
+    enabled: startIn.length > 0
+      ? { value: true, why: `in runlevel${startIn.length > 1 ? 's' : ''} ${startIn.map((b) => b.slice('runlevel-'.length)).join(', ')} (/etc/runlevels)` }
+      : { value: false, why: listedIn.length > 0 ? `only in ${listedIn.join(', ')}, which OpenRC enters to stop services` : 'in no runlevel: started only when another service needs it' },
   };
   const description = store.get('description');
   if (description?.value) service.description = description.value;

@@ -2,6 +2,7 @@
  * A loaded unit (settings after drop-ins) -> one model `Service`: specifiers expanded, dependencies,
  * start bundles, run facts, the wrapper, and a finding for everything s6 cannot carry.
  */
+import { basename, dirname } from 'node:path';
 import { diag, type Diagnostic } from '../../src/model/diagnostic.js';
 import { facilityFromSystemd } from '../../src/model/facilities.js';
 import { targetBundle } from '../../src/model/naming.js';
@@ -186,18 +187,27 @@ export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics:
   for (const a of ctx.aliasLinks) provides.add(kind === 'service' ? a.name.replace(/\.service$/, '') : a.name);
   provides.delete(name);
   service.provides = [...provides].sort();
+  // Enabled means linked (`X.wants/`, `X.requires/`), as `systemctl enable` leaves it and systemd reads
+  // it at boot; [Install] only says what `systemctl enable` would link, so it is evidence, never a start.
   const startIn = new Set<string>();
+  const proposed: string[] = [];
   if (ctx.useInstall) {
     for (const key of ['WantedBy', 'RequiredBy', 'UpheldBy']) {
-      for (const w of words('Install', key)) {
-        if (w.name.endsWith('.target')) startIn.add(targetBundle(w.name));
-        else findings.push({ code: 'unit-install-not-target', origin: w.origin, message: `${key}=${w.name}: only targets become start bundles; not carried` });
-      }
+      for (const w of words('Install', key)) proposed.push(`${key}=${w.name}`);
     }
   }
   for (const l of ctx.linkedBy) {
     if (l.owner.endsWith('.target')) startIn.add(targetBundle(l.owner));
     else findings.push({ code: 'unit-install-not-target', origin: { file: l.path }, message: `${l.owner} pulls this unit in through a link; only targets become start bundles` });
+  }
+  if (ctx.linkedBy.length > 0) {
+    service.enabled = { value: true, why: `linked from ${[...new Set(ctx.linkedBy.map((l) => basename(dirname(l.path))))].sort().join(', ')}` };
+  } else if (proposed.length > 0) {
+    service.enabled = { value: false, why: `[Install] ${proposed.join(' ')}, but no .wants/ link: not enabled` };
+    diagnostics.push(diag('note', 'unit-not-enabled', fileOrigin.file, undefined,
+      `${u.name}: [Install] ${proposed.join(' ')} says what enabling it would link, but no .wants/ or .requires/ link exists: the host does not start it at boot, and neither does the conversion`, u.name));
+  } else {
+    service.enabled = { value: false, why: 'no .wants/ link and no [Install]: started only when another unit pulls it in' };
   }
   service.startIn = [...startIn].sort();
 

@@ -56,6 +56,8 @@ export const RC_LEVELS = ['S', '0', '1', '2', '3', '4', '5', '6'] as const;
 export interface RcLink {
   level: string;
   kind: 'S' | 'K';
+  /** The two digits after S/K: the order sysv-rc runs the link in. */
+  priority: number;
   /** Path of the link on disk. */
   path: string;
 }
@@ -66,7 +68,7 @@ export interface RcLink {
  */
 export class RcLinkIndex {
   /** Directory -> link name or link target basename -> the links under that name, in name order. */
-  private readonly byDir = new Map<string, Map<string, { name: string; kind: 'S' | 'K' }[]>>();
+  private readonly byDir = new Map<string, Map<string, { name: string; kind: 'S' | 'K'; priority: number }[]>>();
 
   /** Script directory -> candidate rc directories per level (in RC_LEVELS order). */
   private readonly rcDirsByScriptDir = new Map<string, (readonly string[])[]>();
@@ -87,12 +89,19 @@ export class RcLinkIndex {
           const key = `${level}/${e.name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          links.push({ level, kind: e.kind, path });
+          links.push({ level, kind: e.kind, priority: e.priority, path });
         }
       }
     }
     return links;
   }
+
+  /** Whether any `/etc/rc?.d` directory exists for this script (a host whose rc links decide what starts). */
+  hasRcDirs(scriptFile: string): boolean {
+    return this.rcDirs(scriptFile).some((dirs) => dirs.some((d) => (this.index(d), this.listed.has(d))));
+  }
+
+  private readonly listed = new Set<string>();
 
   /** The rc directories of every level for a script, computed once per script directory. */
   private rcDirs(scriptFile: string): (readonly string[])[] {
@@ -109,13 +118,14 @@ export class RcLinkIndex {
   }
 
   /** Each directory is listed (and its links read) once per import, then looked up by script name. */
-  private index(dir: string): Map<string, { name: string; kind: 'S' | 'K' }[]> {
+  private index(dir: string): Map<string, { name: string; kind: 'S' | 'K'; priority: number }[]> {
     let idx = this.byDir.get(dir);
     if (idx) return idx;
     idx = new Map();
     let names: string[] = [];
     try {
       names = readdirSync(dir).sort();
+      this.listed.add(dir);
     } catch {
       /* no such directory */
     }
@@ -128,7 +138,7 @@ export class RcLinkIndex {
       } catch {
         /* not a symlink: matched by name only */
       }
-      const entry = { name, kind: m[1] as 'S' | 'K' };
+      const entry = { name, kind: m[1] as 'S' | 'K', priority: Number(m[2]) };
       for (const key of target !== undefined && target !== m[3] ? [m[3]!, target] : [m[3]!]) {
         const list = idx.get(key) ?? [];
         list.push(entry);

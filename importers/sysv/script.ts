@@ -2,7 +2,9 @@
  * One `/etc/init.d` file to one `Service` (or a diagnostic saying why not): header, variables, defaults
  * file, daemon calls, rc links. Never runs the script.
  */
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { isBackupName } from '../../src/model/backup-names.js';
 import { diag, type Diagnostic } from '../../src/model/diagnostic.js';
 import { runlevelBundle, SYSV_START_LEVELS } from '../../src/model/naming.js';
 import type { EnvFile, Service, SysvEvidence } from '../../src/model/service.js';
@@ -25,8 +27,8 @@ const NOT_SERVICES: { test: (name: string) => boolean; why: string }[] = [
   { test: (n) => n === 'rc' || n === 'rcS', why: "sysv-rc's runlevel driver, not a service" },
   // insserv/startpar dependency caches (.depend.boot, .depend.start, .depend.stop), .legacy-bootordering.
   { test: (n) => n.startsWith('.'), why: 'hidden file (insserv cache or similar), not a service' },
-  // dpkg conffile leftovers: .dpkg-old, .dpkg-dist, .dpkg-new, .dpkg-tmp, .dpkg-bak; editor backups.
-  { test: (n) => /\.dpkg-[a-z]+$/.test(n) || n.endsWith('~') || /\.(ucf-[a-z]+|orig|bak|rej)$/.test(n), why: 'package manager or editor backup, not a service' },
+  // Package manager and editor leftovers, as systemd-sysv-generator skips them (hidden_or_backup_file()).
+  { test: isBackupName, why: 'package manager or editor backup, not a service' },
 ];
 
 // Interpreters whose scripts this importer can read as shell (init-d-script scripts are shell too).
@@ -80,7 +82,18 @@ export function importScript(file: string, root: string, rc: RcLinkIndex): { ser
   if (isShell) readShell(text, file, root, name, systemPath, shebang, service, evidence, diagnostics);
   else diagnostics.push(diag('note', 'sysv-not-shell', file, 1, `interpreter "${shebang}" is not a shell; variables and daemon calls not read`));
 
-  service.startIn = startLevels(file, name, meaning, rc, evidence, diagnostics).filter(isStartLevel).map(runlevelBundle);
+  const start = startLevels(file, name, meaning, rc, evidence, diagnostics);
+  service.startIn = start.levels.filter(isStartLevel).map(runlevelBundle);
+  service.enabled = { value: service.startIn.length > 0, why: start.why };
+  if (!isExecutable(file)) {
+    // Debian's /etc/init.d/rc and systemd-sysv-generator both skip a script that is not executable; the
+    // user hears of it when that undoes its links.
+    if (service.startIn.length > 0) {
+      diagnostics.push(diag('warning', 'sysv-not-executable', file, undefined, `not executable: the host never starts it, whatever its links (${start.why}); converted but in no runlevel bundle`, name));
+    }
+    service.startIn = [];
+    service.enabled = { value: false, why: 'not executable: the rc scripts skip it' };
+  }
   service.sources = [evidence];
   return { service, diagnostics };
 }
@@ -143,20 +156,44 @@ function readShell(
 
 const isStartLevel = (l: string) => (SYSV_START_LEVELS as readonly string[]).includes(l);
 
-/** rc links win over Default-Start: they are what sysv-rc actually runs on this host. */
-function startLevels(file: string, name: string, meaning: LsbMeaning | undefined, rc: RcLinkIndex, evidence: SysvEvidence, diagnostics: Diagnostic[]): string[] {
+function isExecutable(file: string): boolean {
+  try {
+    return (statSync(file).mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The host's rc links decide (they are what sysv-rc runs); Default-Start only when the host has no
+ * /etc/rc?.d at all (a directory of scripts never installed: read as insserv would link them).
+ */
+function startLevels(file: string, name: string, meaning: LsbMeaning | undefined, rc: RcLinkIndex, evidence: SysvEvidence, diagnostics: Diagnostic[]): { levels: string[]; why: string } {
   const links = rc.linksFor(file, name);
   const declared = meaning?.defaultStart?.levels ?? [];
-  if (links.length === 0) return declared;
+  if (links.length === 0) {
+    if (rc.hasRcDirs(file)) return { levels: [], why: 'no S link in /etc/rc?.d' };
+    if (declared.length === 0) return { levels: [], why: 'no /etc/rc?.d on this host and no Default-Start' };
+    diagnostics.push(diag('note', 'sysv-no-rc-dirs', file, meaning?.defaultStart?.origin.line,
+      `no /etc/rc?.d on this host: started in the runlevels of Default-Start [${declared.join(' ')}], as insserv would link it`, name));
+    return { levels: declared, why: `Default-Start ${declared.join(' ')} (no /etc/rc?.d on this host)` };
+  }
   const order = (ls: string[]) => RC_LEVELS.filter((l) => ls.includes(l));
-  const start = order(links.filter((l) => l.kind === 'S').map((l) => l.level));
+  const startLinks = links.filter((l) => l.kind === 'S');
+  const start = order(startLinks.map((l) => l.level));
   const stop = order(links.filter((l) => l.kind === 'K').map((l) => l.level));
   evidence.rcLinks = { start, stop };
+  // The runlevel's own S number; rcS.d's only for a script started in rcS.d alone (rcS.d runs first).
+  const ranked = startLinks.some((l) => l.level !== 'S') ? startLinks.filter((l) => l.level !== 'S') : startLinks;
+  if (ranked.length > 0) evidence.startPriority = Math.max(...ranked.map((l) => l.priority));
   const a = order(declared).filter(isStartLevel).join(' ');
   const b = start.filter(isStartLevel).join(' ');
   if (meaning?.defaultStart && a !== b) {
     diagnostics.push(diag('note', 'sysv-rc-links-override', file, meaning.defaultStart.origin.line,
       `/etc/rc?.d links start it in runlevels [${b}], Default-Start says [${a}]; the links are used`));
   }
-  return start;
+  const why = startLinks.length > 0
+    ? `S links: ${startLinks.map((l) => `rc${l.level}.d/${basename(l.path)}`).join(', ')}`
+    : 'only K links in /etc/rc?.d';
+  return { levels: start, why };
 }

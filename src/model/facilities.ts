@@ -24,12 +24,18 @@ export const FACILITIES: readonly Facility[] = [
   { name: 'network', description: 'networking is up', lsb: ['$network'], openrc: ['net'], systemd: ['network.target', 'network-online.target'] },
   // LSB core: $named "IP name resolution works"; OpenRC virtual `dns`; systemd nss-lookup.target.
   { name: 'named', description: 'host name resolution works', lsb: ['$named'], openrc: ['dns'], systemd: ['nss-lookup.target'] },
-  // LSB core: $portmap "SunRPC/ONCRPC portmapping service"; systemd rpcbind.target.
-  { name: 'portmap', description: 'SunRPC port mapper is running', lsb: ['$portmap'], openrc: ['rpcbind', 'portmap'], systemd: ['rpcbind.target'] },
+  // LSB core: $portmap "SunRPC/ONCRPC portmapping service"; OpenRC's rpcbind script provides `rpc`;
+  // systemd rpcbind.target.
+  { name: 'portmap', description: 'SunRPC port mapper is running', lsb: ['$portmap'], openrc: ['rpcbind', 'portmap', 'rpc'], systemd: ['rpcbind.target'] },
   // LSB core: $syslog "system logger is operational"; OpenRC virtual `logger`; systemd syslog.service alias.
   { name: 'syslog', description: 'system logger is running', lsb: ['$syslog'], openrc: ['logger'], systemd: ['syslog.service', 'syslog.socket'] },
-  // LSB core: $time "the system time has been set"; OpenRC `clock`/`ntp-client`; systemd time-*.target.
-  { name: 'time', description: 'system clock is set', lsb: ['$time'], openrc: ['clock', 'ntp-client'], systemd: ['time-sync.target', 'time-set.target'] },
+  // LSB core: $time "the system time has been set"; OpenRC virtual `clock` (provided by hwclock, swclock,
+  // osclock and adjkerntz in OpenRC's init.d); systemd time-*.target (systemd-sysv-generator maps $time
+  // to time-sync.target).
+  { name: 'time', description: 'system clock is set', lsb: ['$time'], openrc: ['clock'], systemd: ['time-sync.target', 'time-set.target'] },
+  // OpenRC virtual `ntp-client` (ntpd, chronyd, openntpd provide it; rpcbind orders before it): a clock
+  // kept in sync, not the clock being set, so never part of `clock`.
+  { name: 'ntp-client', description: 'an NTP client is running', lsb: [], openrc: ['ntp-client'], systemd: [] },
   // Debian insserv extension: $x-display-manager (xdm, lightdm, gdm3 provide it).
   { name: 'x-display-manager', description: 'an X display manager', lsb: ['$x-display-manager'], openrc: ['xdm', 'display-manager'], systemd: ['display-manager.service'] },
   // Debian insserv.conf: $mail-transport-agent (exim4, postfix provide `mail-transport-agent`).

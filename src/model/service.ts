@@ -4,6 +4,7 @@
  * s6-rc and nothing about source formats. Every fact carries where it came from.
  */
 import type { Diagnostic } from './diagnostic.js';
+import type { InitDetection } from '../host-init.js';
 
 export type SourceFormat = 'sysv' | 'openrc' | 'systemd';
 
@@ -101,6 +102,8 @@ export interface SysvEvidence {
   defaultsFile?: string;
   /** Runlevels from `/etc/rc?.d` S links, when present (override Default-Start). */
   rcLinks?: { start: string[]; stop: string[] };
+  /** The highest `Snn` of its S links: the order sysv-rc (and systemd-sysv-generator) start it in. */
+  startPriority?: number;
 }
 
 export interface SsdCall {
@@ -266,6 +269,11 @@ export interface Service {
   sources: Evidence[];
   findings: Finding[];
   /**
+   * Whether the host's own init system starts it, and why (its rc?.d links, runlevels, `.wants/` links),
+   * as the importer and the init-system pass read it. Absent: not decided (no start bundle either).
+   */
+  enabled?: { value: boolean; why: string };
+  /**
    * Filled by the passes: the s6-rc names this service depends on (services or bundles listed in
    * `HostFacts.bundles`), sorted, cycle-free. Absent before the passes ran.
    */
@@ -283,8 +291,12 @@ export interface S6Bundle {
 
 /** Host-wide facts that are not about one service. */
 export interface HostFacts {
+  /** The init system the host runs (set by the pipeline): its definitions and enablement are the truth. */
+  init?: InitDetection;
   /** Bundles making up `default` (e.g. [`runlevel-2`] on Debian, or the default.target's bundle). */
   defaultBundles?: { bundles: string[]; origin: Origin };
+  /** OpenRC's /etc/runlevels: runlevel -> services listed in it (stacked runlevels folded in). */
+  openrcRunlevels?: Record<string, string[]>;
   /** Canonical facility -> extra member names (from /etc/insserv.conf, `+name` = optional). */
   facilityMembers: Record<string, { name: string; optional: boolean; origin: Origin }[]>;
   /** Filled by the passes: every bundle to emit, sorted by name. */
@@ -311,4 +323,13 @@ export interface ImportInput {
   root: string;
   /** Files to import, paths on disk as the user named them (relative paths stay relative). */
   files: string[];
+}
+
+/**
+ * The sources a service's facts come from: the definition the host's init system runs (see the merge
+ * pass), never one kept only as evidence (`lost`). Readers of run facts use these, so a conversion never
+ * mixes a unit's command with a script's user.
+ */
+export function definingSources(s: Pick<Service, 'sources'>): Evidence[] {
+  return s.sources.filter((ev) => ev.lost === undefined);
 }

@@ -66,14 +66,6 @@ export function addStartBundles(reg: Registry, targets: readonly TargetUnit[]): 
   }
 }
 
-/** systemd's runlevel compatibility targets (systemd.special(7)), as bundle names. */
-const TARGET_OF_RUNLEVEL: Record<string, string> = {
-  [runlevelBundle('2')]: 'multi-user',
-  [runlevelBundle('3')]: 'multi-user',
-  [runlevelBundle('4')]: 'multi-user',
-  [runlevelBundle('5')]: 'graphical',
-};
-
 /**
  * `default`: the host's default bundles; without any, Debian's runlevel 2 on a sysvinit host, otherwise
  * every start bundle. Boot always passes through the early levels first (sysvinit runs rcS.d before the
@@ -106,17 +98,6 @@ export function addDefaultBundle(reg: Registry, host: HostFacts, diagnostics: Di
   if (chosen.some((b) => OPENRC_LEVEL_BUNDLES.includes(b))) early.push(...OPENRC_EARLY_LEVELS);
   const def = startBundle(reg, DEFAULT_BUNDLE, origin);
   for (const b of early) if (reg.bundles.has(b) && !chosen.includes(b)) chosen.push(b);
-  // A unit enabled on a sysvinit host (a Debian host carries both) starts with the runlevel systemd
-  // equates to its target (systemd.special(7): runlevel2.target..runlevel4.target are multi-user.target,
-  // runlevel5.target is graphical.target), so an enabled unit is not silently left out of boot.
-  for (const level of chosen.filter((b) => SYSV_LEVEL_BUNDLES.has(b))) {
-    const target = TARGET_OF_RUNLEVEL[level];
-    if (target && reg.bundles.has(target) && !chosen.includes(target)) {
-      chosen.push(target);
-      diagnostics.push(diag('note', 'default-bundle-target', origin.file, undefined,
-        `${DEFAULT_BUNDLE} also starts ${target}: units enabled for it run in ${level}, as systemd maps them`));
-    }
-  }
   for (const b of chosen) {
     if (b === DEFAULT_BUNDLE) continue;
     if (!reg.bundles.has(b) && !reg.aliases.has(b)) {

@@ -1,6 +1,7 @@
 /**
  * The middle end: importer results -> one resolved model -> an s6-rc tree in memory. Pure: no disk I/O.
- * Order: merge formats, make names valid, build facility and start bundles, resolve references into
+ * Order: merge formats (the host's init system's definition wins), keep what that init system starts,
+ * make names valid, build facility and start bundles, resolve references into
  * edges, break cycles, name the bundles, emit.
  */
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
@@ -11,7 +12,9 @@ import { addDefaultBundle, addStartBundles, separateTargetUnits } from './bundle
 import { breakCycles } from './cycles.js';
 import { addFacilityBundles } from './facility-bundles.js';
 import { finalize } from './finalize.js';
-import { mergeImports } from './merge.js';
+import { initFromFormats, mergeImports } from './merge.js';
+import { adaptToInit } from './init-system.js';
+import type { InitDetection } from '../host-init.js';
 import { cleanName, cleanServiceNames } from './names.js';
 import { Registry } from './registry.js';
 import { resolveDependencies } from './resolve-deps.js';
@@ -24,15 +27,18 @@ export interface ConversionPlan {
 }
 
 /** Importer diagnostics are included, so the caller prints one list. */
-export function planConversion(results: readonly ImportResult[]): ConversionPlan {
-  const merged = mergeImports(results);
+export function planConversion(results: readonly ImportResult[], detected?: InitDetection): ConversionPlan {
+  const init = detected?.init ?? initFromFormats(results);
+  const merged = mergeImports(results, init);
   const diagnostics = [...merged.diagnostics];
-  const { services: withTargets, targets } = separateTargetUnits(merged.services);
+  const adapted = adaptToInit(merged.services, merged.host, init, diagnostics);
+  const { services: withTargets, targets } = separateTargetUnits(adapted);
   const named = cleanServiceNames(withTargets);
   diagnostics.push(...named.diagnostics);
   const ref = (n: string) => named.renamed.get(n) ?? cleanName(n);
 
   const host: HostFacts = { facilityMembers: {} };
+  if (detected) host.init = detected;
   for (const [k, members] of Object.entries(merged.host.facilityMembers)) {
     host.facilityMembers[k] = members.map((m) => ({ ...m, name: m.name.startsWith('$') ? m.name : ref(m.name.replace(/^\+/, '')) }));
   }

@@ -1,17 +1,29 @@
 /**
  * Merge pass: the importers each return their own services; one host service may be described by an init
  * script and a unit at once (same name, or a unit whose `Alias=` is the script's name). The result is ONE
- * service per name with every source, winner first.
- *
- * Who wins (issue 3): a script (sysv or OpenRC) beats a unit, because the first conversion wraps what the
- * host was running; the unit stays as evidence for the upgrade. A source that has no wrapper loses to one
- * that has, so a service is never lost only because its preferred source could not be converted.
+ * service per name whose every run fact (wrapper, daemon, user, environment, directory, dependencies,
+ * start bundles) comes from ONE definition: the one the host's init system runs. A sysvinit host runs the
+ * script; a systemd host runs the unit, which shadows the script of the same name (systemd-sysv-generator
+ * skips such scripts); an OpenRC host runs the OpenRC script. The other definitions stay in `sources` as
+ * evidence only (marked `lost`), with a note. Only when the winning definition cannot be converted at all
+ * (no wrapper) does another one stand in, with a warning saying so.
  */
 import { cmp, diag, type Diagnostic } from '../model/diagnostic.js';
+import type { InitSystem } from '../host-init.js';
 import type { Evidence, HostFacts, ImportResult, Service, SourceFacts, SourceFormat } from '../model/service.js';
 
-/** Lower wins. Scripts before units (issue 3); OpenRC before sysv only to be deterministic. */
-const FORMAT_RANK: Record<SourceFormat, number> = { openrc: 0, sysv: 1, systemd: 2 };
+/** Lower wins: the host's init system's own format first. */
+const FORMAT_RANK: Record<InitSystem, Record<SourceFormat, number>> = {
+  sysv: { sysv: 0, openrc: 1, systemd: 2 },
+  openrc: { openrc: 0, sysv: 1, systemd: 2 },
+  systemd: { systemd: 0, sysv: 1, openrc: 2 },
+};
+
+/** The init system when the caller detected none: the scripts' format if any (the old rule), else systemd. */
+export function initFromFormats(results: readonly ImportResult[]): InitSystem {
+  const formats = new Set(results.flatMap((r) => r.services.map((s) => s.format)));
+  return formats.has('openrc') ? 'openrc' : formats.has('sysv') ? 'sysv' : 'systemd';
+}
 
 export interface MergeResult {
   services: Service[];
@@ -28,14 +40,10 @@ function unitBase(name: string): string {
   return name.endsWith('.service') ? name.slice(0, -'.service'.length) : name;
 }
 
-function rank(s: Service): [number, number, string, string] {
-  return [s.wrapper ? 0 : 1, FORMAT_RANK[s.format], sourceFile(s), s.name];
-}
-
-function compareCandidates(a: Service, b: Service): number {
-  const ra = rank(a);
-  const rb = rank(b);
-  return ra[0] - rb[0] || ra[1] - rb[1] || cmp(ra[2], rb[2]) || cmp(ra[3], rb[3]);
+function compareCandidates(init: InitSystem, a: Service, b: Service): number {
+  const ra = [a.wrapper ? 0 : 1, FORMAT_RANK[init][a.format]] as const;
+  const rb = [b.wrapper ? 0 : 1, FORMAT_RANK[init][b.format]] as const;
+  return ra[0] - rb[0] || ra[1] - rb[1] || cmp(sourceFile(a), sourceFile(b)) || cmp(a.name, b.name);
 }
 
 function factsOf(s: Service): SourceFacts {
@@ -45,19 +53,21 @@ function factsOf(s: Service): SourceFacts {
   return f;
 }
 
-function whyWon(winner: Service, loser: Service): string {
+const INIT_NAME: Record<InitSystem, string> = { sysv: 'sysvinit', openrc: 'OpenRC', systemd: 'systemd' };
+
+function whyWon(init: InitSystem, winner: Service, loser: Service): string {
   if (winner.wrapper && !loser.wrapper) return `${loser.format} source ${sourceFile(loser)} gives no way to start it`;
   if (winner.format !== loser.format) {
-    if (loser.format === 'systemd') {
-      return 'the first conversion wraps the init script the host was running; the unit is kept as evidence for the upgrade';
+    if (init === 'systemd' && winner.format === 'systemd') {
+      return 'the host runs systemd, whose unit shadows the init script of the same name; the script is kept as evidence only';
     }
-    return `${winner.format} is preferred over ${loser.format} when both describe one service`;
+    return `the host runs ${INIT_NAME[init]}, which runs the ${winner.format === 'sysv' ? 'init script' : winner.format === 'openrc' ? 'OpenRC script' : 'unit'}; the ${loser.format === 'systemd' ? 'unit' : 'script'} is kept as evidence only`;
   }
   return `same format twice: the first file in byte order wins`;
 }
 
-function mergeGroup(group: Service[], diagnostics: Diagnostic[]): Service {
-  const sorted = [...group].sort(compareCandidates);
+function mergeGroup(init: InitSystem, group: Service[], diagnostics: Diagnostic[]): Service {
+  const sorted = [...group].sort((a, b) => compareCandidates(init, a, b));
   const winner = sorted[0]!;
   if (sorted.length === 1) return winner;
   const losers = sorted.slice(1);
@@ -65,12 +75,14 @@ function mergeGroup(group: Service[], diagnostics: Diagnostic[]): Service {
   const provides = new Set(winner.provides);
   const reasons: string[] = [];
   for (const loser of losers) {
-    loser.sources.forEach((ev, i) => sources.push(i === 0 ? { ...ev, lost: factsOf(loser) } : ev));
+    for (const ev of loser.sources) sources.push({ ...ev, lost: factsOf(loser) });
     for (const p of [loser.name, ...loser.provides]) provides.add(p);
-    const why = whyWon(winner, loser);
+    const why = whyWon(init, winner, loser);
     reasons.push(why);
+    // The host's own definition cannot be converted: another one stands in, which the user must know.
+    const standIn = FORMAT_RANK[init][winner.format] > FORMAT_RANK[init][loser.format];
     diagnostics.push(
-      diag('note', 'merge-winner', sourceFile(winner), undefined,
+      diag(standIn ? 'warning' : 'note', standIn ? 'merge-stand-in' : 'merge-winner', sourceFile(winner), undefined,
         `${winner.name}: ${sourceFile(winner)} (${winner.format}) is used over ${sourceFile(loser)} (${loser.format}): ${why}`,
         winner.name),
     );
@@ -115,13 +127,16 @@ function groupServices(all: Service[]): Service[][] {
   return [...groups.entries()].sort(([a], [b]) => cmp(a, b)).map(([, g]) => g);
 }
 
-function isScriptDefault(r: ImportResult): boolean {
+/** The format whose importer produced `r` (its services', or what its default bundle looks like). */
+function resultFormat(r: ImportResult): SourceFormat {
   const fmt = r.services[0]?.format;
-  if (fmt) return fmt !== 'systemd';
-  return (r.host.defaultBundles?.bundles ?? []).every((b) => b.startsWith('runlevel-'));
+  if (fmt) return fmt;
+  const bundles = r.host.defaultBundles?.bundles ?? [];
+  if (!bundles.every((b) => b.startsWith('runlevel-'))) return 'systemd';
+  return bundles.some((b) => /^runlevel-(sysinit|boot|default)$/.test(b)) ? 'openrc' : 'sysv';
 }
 
-function mergeHosts(results: ImportResult[], diagnostics: Diagnostic[]): HostFacts {
+function mergeHosts(init: InitSystem, results: ImportResult[], diagnostics: Diagnostic[]): HostFacts {
   const host: HostFacts = { facilityMembers: {} };
   for (const r of results) {
     for (const [facility, members] of Object.entries(r.host.facilityMembers)) {
@@ -130,7 +145,7 @@ function mergeHosts(results: ImportResult[], diagnostics: Diagnostic[]): HostFac
   }
   const defaults = results
     .filter((r) => r.host.defaultBundles)
-    .sort((a, b) => Number(isScriptDefault(b)) - Number(isScriptDefault(a)) ||
+    .sort((a, b) => FORMAT_RANK[init][resultFormat(a)] - FORMAT_RANK[init][resultFormat(b)] ||
       cmp(a.host.defaultBundles!.origin.file, b.host.defaultBundles!.origin.file));
   const chosen = defaults[0]?.host.defaultBundles;
   if (chosen) {
@@ -141,17 +156,17 @@ function mergeHosts(results: ImportResult[], diagnostics: Diagnostic[]): HostFac
       if (key(d.bundles) !== key(chosen.bundles)) {
         diagnostics.push(diag('note', 'merge-default-bundles', d.origin.file, d.origin.line,
           `default bundles disagree: using ${chosen.bundles.join(', ')} from ${chosen.origin.file}, ` +
-          `not ${d.bundles.join(', ')} from ${d.origin.file} (init scripts' default runlevel wins over systemd's default.target)`));
+          `not ${d.bundles.join(', ')} from ${d.origin.file} (the host runs ${INIT_NAME[init]})`));
       }
     }
   }
   return host;
 }
 
-export function mergeImports(results: readonly ImportResult[]): MergeResult {
+export function mergeImports(results: readonly ImportResult[], init: InitSystem = initFromFormats(results)): MergeResult {
   const diagnostics: Diagnostic[] = results.flatMap((r) => r.diagnostics);
   const all = results.flatMap((r) => r.services);
-  const services = groupServices(all).map((g) => mergeGroup(g, diagnostics));
+  const services = groupServices(all).map((g) => mergeGroup(init, g, diagnostics));
   services.sort((a, b) => cmp(a.name, b.name));
-  return { services, host: mergeHosts([...results], diagnostics), diagnostics };
+  return { services, host: mergeHosts(init, [...results], diagnostics), diagnostics };
 }

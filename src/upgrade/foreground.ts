@@ -15,7 +15,7 @@
  * same program but other arguments is reported as a conflict without lowering it.
  */
 import { parse as shellParse } from 'shell-quote';
-import type { LiveArgs, Origin, Service, SystemdEvidence } from '../model/service.js';
+import { definingSources, type LiveArgs, type Origin, type Service, type SystemdEvidence } from '../model/service.js';
 import { shellQuoteWord } from '../s6rc/run-script.js';
 import { systemdArgv } from '../s6rc/systemd-expand.js';
 import { applyEntry, daemonEntry, dropSystemdOnly, type Confidence } from './daemon-table.js';
@@ -127,7 +127,7 @@ export function splitWords(text: string): string[] | null {
 const VAR_REF = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
 
 function fromOpenrc(service: Service, out: Candidate[], forking: Candidate[]): void {
-  for (const ev of service.sources) {
+  for (const ev of definingSources(service)) {
     if (ev.format !== 'openrc') continue;
     const v = (k: string): string | undefined => ev.vars[k]?.value;
     const command = v('command');
@@ -168,7 +168,7 @@ function fromOpenrc(service: Service, out: Candidate[], forking: Candidate[]): v
 }
 
 function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], oneshots: string[]): void {
-  for (const ev of service.sources) {
+  for (const ev of definingSources(service)) {
     if (ev.format !== 'systemd' || ev.unitType !== 'service') continue;
     const type = ev.serviceType ?? 'simple';
     if (type === 'oneshot') {
@@ -210,7 +210,7 @@ function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], o
 }
 
 function fromSysv(service: Service, out: Candidate[], forking: Candidate[]): void {
-  for (const ev of service.sources) {
+  for (const ev of definingSources(service)) {
     if (ev.format !== 'sysv') continue;
     const seen = new Set<string>();
     for (const call of ev.ssdStarts) {

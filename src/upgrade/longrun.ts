@@ -7,7 +7,7 @@
  * Carried over the way OpenRC's own s6 backend maps its variables (sh/s6.sh): command_user -> setuidgid,
  * stopsig -> down-signal, notify=fd:N -> notification-fd, timeout_ready/timeout_down/timeout_kill (ms).
  */
-import type { Service } from '../model/service.js';
+import { definingSources, type Service } from '../model/service.js';
 import { accountChain } from '../s6rc/account.js';
 import { directorySpecs, renderRunScript, type RunScriptSpec } from '../s6rc/run-script.js';
 import { EXECLINE_SHEBANG, execlineLine } from '../s6rc/execline.js';
@@ -44,12 +44,12 @@ export interface LongrunPlan {
 export type PlanResult = { ok: true; plan: LongrunPlan } | { ok: false; code: string; reason: string };
 
 function openrcVar(service: Service, key: string): string | undefined {
-  for (const ev of service.sources) if (ev.format === 'openrc' && ev.vars[key]) return ev.vars[key]!.value;
+  for (const ev of definingSources(service)) if (ev.format === 'openrc' && ev.vars[key]) return ev.vars[key]!.value;
   return undefined;
 }
 
 function ssdField(service: Service, key: 'chuid' | 'chdir' | 'umask' | 'group' | 'nicelevel'): string | undefined {
-  for (const ev of service.sources) {
+  for (const ev of definingSources(service)) {
     if (ev.format !== 'sysv') continue;
     for (const c of ev.ssdStarts) if (c[key]) return c[key];
   }
@@ -172,7 +172,7 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   }
   if (niceChain.length === 0 && uid.chain[0] === 's6-setuidgid') spec.user = uid.chain[1]!;
   else spec.argv = [...niceChain, ...uid.chain, ...spec.argv];
-  for (const ev of service.sources) {
+  for (const ev of definingSources(service)) {
     if (ev.format !== 'sysv' || !ev.ssdStarts.some((c) => c.notifyAwait)) continue;
     notCarried.push('start-stop-daemon --notify-await: the daemon signals readiness with sd_notify, which s6 does not read; the longrun counts as up once spawned');
     break;
@@ -232,7 +232,7 @@ const OPENRC_ARG_VARS = ['command', 'command_args', 'command_args_foreground'];
  */
 function confdValuesInArgs(service: Service, fg: ForegroundProposal): string | undefined {
   if (fg.evidence === 'user') return undefined;
-  for (const ev of service.sources) {
+  for (const ev of definingSources(service)) {
     if (ev.format !== 'openrc' || !ev.confFile) continue;
     const fromConf = Object.entries(ev.vars).filter(([, v]) => v.origin.file === ev.confFile);
     const args = OPENRC_ARG_VARS.map((k) => ev.vars[k]?.value ?? '').join(' ');

@@ -32,9 +32,14 @@ describe('s6migrate scan', () => {
     const r = run('scan', '--root', 'samples/host');
     expect(r.code, r.err).toBe(0);
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/^SERVICE\s+FORMAT\s+BUNDLES\s+DEPENDENCIES\s+DAEMON\s+NOTES$/);
-    expect(r.out).toMatch(/^kvstore\s+sysv\s+runlevel-2\s+remote-fs,syslog\s+\/usr\/bin\/kvstore-server --port 6400/m);
-    expect(r.out).toMatch(/^metricsd\s+systemd\s+multi-user\s/m);
+    expect(lines[0]).toBe('init system: sysv (detected: samples/host/etc/inittab exists (no /sbin/init to confirm): sysvinit reads it)');
+    expect(lines[1]).toMatch(/^SERVICE\s+FORMAT\s+ENABLED\s+BUNDLES\s+DEPENDENCIES\s+DAEMON\s+NOTES$/);
+    expect(r.out).toMatch(/^kvstore\s+sysv\s+yes: S links: rc2.d\/S02kvstore\s+runlevel-2\s+remote-fs,syslog\s+\/usr\/bin\/kvstore-server --port 6400/m);
+    // A sysvinit host never runs its units.
+    expect(r.out).toMatch(/^metricsd\s+systemd\s+no: the host runs sysvinit, which does not ru\.\.\.\s+-\s/m);
+    const init = run('scan', '--root', 'samples/host', '--init', 'systemd');
+    expect(init.out.split('\n')[0]).toBe('init system: systemd (override: systemd as given on the command line)');
+    expect(run('scan', '--root', 'samples/host', '--init', 'upstart').code).toBe(2);
     expect(r.err).toContain('samples/host/etc/init.d/backupd:1: warning:');
   });
 

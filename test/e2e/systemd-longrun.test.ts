@@ -5,7 +5,7 @@
  * its Environment= and WorkingDirectory=, and `s6-svc -d` must stop it with KillSignal=.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,9 @@ describe('Type=simple unit converts to a longrun', () => {
     mkdirSync(unitDir, { recursive: true });
     const unit = readFileSync(join(FIXTURE, 'heartbeat.service'), 'utf8').replaceAll('@WORK@', work);
     writeFileSync(join(unitDir, 'heartbeat.service'), unit);
+    // Enabled as `systemctl enable` leaves it: [Install] alone starts nothing.
+    mkdirSync(join(unitDir, 'multi-user.target.wants'));
+    symlinkSync('../heartbeat.service', join(unitDir, 'multi-user.target.wants/heartbeat.service'));
     converted = convertHost({ paths: [], root, out, force: false });
   });
 
@@ -76,7 +79,7 @@ describe('Type=simple unit converts to a longrun', () => {
     expect(run).toContain(`"${work}/heartbeatd.sh" "${work}/state" "two words" "single quoted" "plain"`);
     expect(read(join(def, 'env/GREETING'))).toBe('hello world\n');
     expect(read(join(def, 'down-signal'))).toBe('INT\n');
-    // WantedBy=multi-user.target: the service is a member of the multi-user bundle.
+    // Linked from multi-user.target.wants/: the service is a member of the multi-user bundle.
     expect(existsSync(join(out, 'multi-user/contents.d/heartbeat'))).toBe(true);
     // Paths written into the tree are the paths on the converted system, never under --root.
     expect(run).not.toContain(root);

@@ -3,7 +3,7 @@
  * pipeline with every run fact carried over, shows up in `status`, and `downgrade` gives back the very
  * bytes `convert` wrote.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,9 @@ describe('upgrading a first-conversion longrun (systemd Type=simple)', () => {
   mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
   writeFileSync(join(root, 'etc/systemd/system/web.service'), WEB_UNIT);
   writeFileSync(join(root, 'etc/systemd/system/api.service'), API_UNIT);
+  // Enabled as `systemctl enable` leaves them: [Install] alone starts nothing.
+  mkdirSync(join(root, 'etc/systemd/system/multi-user.target.wants'));
+  for (const u of ['web', 'api']) symlinkSync(`../${u}.service`, join(root, `etc/systemd/system/multi-user.target.wants/${u}.service`));
   const converted = convertHost({ paths: [], root, out, force: false });
   const before = hashTree(out);
   const firstRun = existsSync(join(out, 'web/run')) ? readFileSync(join(out, 'web/run'), 'utf8') : '';

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { planConversion } from '../../src/passes/index.js';
 import { dep, host, result, svc } from './factory.js';
 import { codes, contentsOf } from './helpers.js';
+import type { InitSystem } from '../../src/host-init.js';
+
+const detected = (init: InitSystem) => ({ init, how: 'override' as const, evidence: [] });
 
 describe('start bundles and default', () => {
   it('one bundle per runlevel; default follows the host, plus runlevel S that boot always runs', () => {
@@ -24,19 +27,29 @@ describe('start bundles and default', () => {
     expect(codes(plan, 'default-bundle-empty')[0]!.message).toContain('runlevel-2');
   });
 
-  it('a unit enabled on a sysvinit host starts with the runlevel systemd equates to its target', () => {
+  it('a sysvinit host never runs its units: a unit with a start bundle starts nowhere, with a note', () => {
     const plan = planConversion([result([
       svc('cron', { startIn: ['runlevel-2'] }),
       svc('metricsd', { format: 'systemd', startIn: ['multi-user'] }),
-      svc('kiosk', { format: 'systemd', startIn: ['graphical'] }),
-    ], host({ defaultBundles: { bundles: ['runlevel-2'], origin: { file: '/etc/inittab', line: 1 } } }))]);
-    expect(contentsOf(plan, 'default')).toEqual(['multi-user', 'runlevel-2']);
-    expect(codes(plan, 'default-bundle-target')).toHaveLength(1);
-    const five = planConversion([result([
+    ], host({ defaultBundles: { bundles: ['runlevel-2'], origin: { file: '/etc/inittab', line: 1 } } }))], detected('sysv'));
+    expect(contentsOf(plan, 'default')).toEqual(['runlevel-2']);
+    expect(plan.services.find((s) => s.name === 'metricsd')!.startIn).toEqual([]);
+    expect(codes(plan, 'not-run-by-init').map((d) => d.service)).toEqual(['metricsd']);
+  });
+
+  it('a systemd host runs scripts through systemd-sysv-generator: rc2-4.d -> multi-user, rc5.d -> graphical, rcS.d not read', () => {
+    const plan = planConversion([result([
+      svc('cron', { startIn: ['runlevel-2', 'runlevel-3'] }),
       svc('xdm', { startIn: ['runlevel-5'] }),
-      svc('kiosk', { format: 'systemd', startIn: ['graphical'] }),
-    ], host({ defaultBundles: { bundles: ['runlevel-5'], origin: { file: '/etc/inittab', line: 1 } } }))]);
-    expect(contentsOf(five, 'default')).toEqual(['graphical', 'runlevel-5']);
+      svc('early', { startIn: ['runlevel-S'] }),
+      svc('metricsd', { format: 'systemd', startIn: ['multi-user'] }),
+    ], host({ defaultBundles: { bundles: ['multi-user'], origin: { file: '/etc/systemd/system/default.target' } } }))], detected('systemd'));
+    const byName = (n: string) => plan.services.find((s) => s.name === n)!;
+    expect(byName('cron').startIn).toEqual(['multi-user']);
+    expect(byName('xdm').startIn).toEqual(['graphical']);
+    expect(byName('early').startIn).toEqual([]);
+    expect(codes(plan, 'sysv-generator-level-ignored').map((d) => d.service)).toEqual(['early']);
+    expect(contentsOf(plan, 'multi-user')).toEqual(['cron', 'metricsd']);
   });
 
   it('no runlevels and no default: union of the start bundles', () => {

@@ -3,13 +3,15 @@ import { cmp, type Diagnostic } from '../../model/diagnostic.js';
 import type { Service } from '../../model/service.js';
 import type { S6Tree } from '../../s6rc/tree.js';
 import { EXIT_ATTENTION, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import { hasMissingPath, ROOT_HELP, SOURCES_HELP } from './scan.js';
+import { hasMissingPath, initOption, ROOT_HELP, SOURCES_HELP } from './scan.js';
+import type { InitSystem } from '../../host-init.js';
 
 interface Opts {
   root: string;
   out: string;
   force?: boolean;
   json?: boolean;
+  init?: InitSystem;
 }
 
 export function register(program: Command): void {
@@ -22,6 +24,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'the s6-rc source directory to write; built beside it and renamed into place only once it passes the validator')
     .option('--force', 'replace --out when it already holds an s6-rc source directory (the old tree is removed only after the new one is in place)')
     .option('--json', 'print {ok, out, counts, notConverted, diagnostics} as JSON on stdout')
+    .addOption(initOption())
     .addHelpText('after', `${SOURCES_HELP}
 
 The tree gets one definition directory per service (type, up, down, dependencies.d/), one bundle per
@@ -38,7 +41,7 @@ and is not empty without --force, or is not an s6-rc source directory).`)
       const { progressFor } = await import('../progress.js');
       const progress = progressFor({ json: opts.json });
       let read = { done: 0, total: 0 };
-      const scanned = scanHost({ paths, root: opts.root, onProgress: (step, done, total) => {
+      const scanned = scanHost({ paths, root: opts.root, ...(opts.init ? { init: opts.init } : {}), onProgress: (step, done, total) => {
         read = { done, total };
         progress.update(done, total, step);
       } });

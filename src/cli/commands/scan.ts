@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import type { InitSystem } from '../../host-init.js';
 import { EXIT_ATTENTION, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { Service } from '../../model/service.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
@@ -6,6 +7,14 @@ import type { Diagnostic } from '../../model/diagnostic.js';
 interface Opts {
   root: string;
   json?: boolean;
+  init?: InitSystem;
+}
+
+/** `--init` for scan, convert and graph: which init system's definitions and enablement are the truth. */
+export function initOption(): Option {
+  const choices: readonly InitSystem[] = ['sysv', 'openrc', 'systemd'];
+  return new Option('--init <system>', 'the init system the host runs, instead of detecting it from /sbin/init, /etc/inittab, /etc/runlevels and default.target: its definitions win when a service has several, and only what it enables is started')
+    .choices(choices);
 }
 
 /** Help shared by scan and convert: what PATH and --root mean. */
@@ -34,6 +43,7 @@ export function register(program: Command): void {
     .argument('[path...]', 'init scripts, units or directories to read (default: the host\'s standard locations under --root)')
     .option('--root <dir>', ROOT_HELP, '/')
     .option('--json', 'print {services, host, diagnostics} as JSON on stdout (the model after the passes)')
+    .addOption(initOption())
     .addHelpText('after', `${SOURCES_HELP}
 
 Exit codes: 0 every service can be converted, 1 some cannot or an error was reported, 2 usage error
@@ -43,12 +53,13 @@ Exit codes: 0 every service can be converted, 1 some cannot or an error was repo
       const { hasErrors, printDiagnostics, printJson } = await import('../report.js');
       const { progressFor } = await import('../progress.js');
       const progress = progressFor({ json: opts.json });
-      const result = scanHost({ paths, root: opts.root, onProgress: (step, done, total) => progress.update(done, total, step) });
+      const result = scanHost({ paths, root: opts.root, ...(opts.init ? { init: opts.init } : {}), onProgress: (step, done, total) => progress.update(done, total, step) });
       progress.done();
       const converted = new Set(result.tree.definitions.keys());
       if (opts.json) {
         await printJson({ services: result.services, host: result.host, diagnostics: result.diagnostics });
       } else {
+        if (result.host.init) process.stdout.write(`init system: ${(await import('../../host-init.js')).describeInit(result.host.init)}\n`);
         process.stdout.write(renderTable(result.services, converted));
         printDiagnostics(result.diagnostics);
       }
@@ -70,6 +81,7 @@ function dependencyNames(s: Service): string[] {
 /** Widest a padded column may grow: one service that depends on everything must not widen every row. */
 const LIST_COLUMN_WIDTH = 48;
 const DAEMON_COLUMN_WIDTH = 64;
+const ENABLED_COLUMN_WIDTH = 48;
 
 /** As many items as fit in `width`, then how many were left out; `--json` has the whole list. */
 export function fitList(items: readonly string[], width: number): string {
@@ -91,10 +103,11 @@ export function fitText(text: string, width: number): string {
 }
 
 export function renderTable(services: readonly Service[], converted: ReadonlySet<string>): string {
-  const header = ['SERVICE', 'FORMAT', 'BUNDLES', 'DEPENDENCIES', 'DAEMON', 'NOTES'];
+  const header = ['SERVICE', 'FORMAT', 'ENABLED', 'BUNDLES', 'DEPENDENCIES', 'DAEMON', 'NOTES'];
   const rows = services.map((s) => [
     converted.has(s.name) ? s.name : `${s.name} (not converted)`,
     s.format,
+    s.enabled ? fitText(`${s.enabled.value ? 'yes' : 'no'}: ${s.enabled.why}`, ENABLED_COLUMN_WIDTH) : '-',
     fitList(s.startIn, LIST_COLUMN_WIDTH),
     fitList(dependencyNames(s), LIST_COLUMN_WIDTH),
     s.run.daemon ? fitText(shellish(s.run.daemon.argv), DAEMON_COLUMN_WIDTH) : '-',

@@ -54,7 +54,15 @@ describe('templates and instances', () => {
     const { r } = run({ [`${LIB}/t@.service`]: '[Service]\nExecStart=/bin/t %i\n[Install]\nWantedBy=multi-user.target\nDefaultInstance=one\n' }, [`${LIB}/t@.service`]);
     const s = svc(r, 't@one');
     expect(s.wrapper).toEqual({ kind: 'longrun', run: ['/bin/t', 'one'] });
-    expect(s.startIn).toEqual(['multi-user']);
+    // [Install] only proposes: without the link `systemctl enable` makes, the host does not start it.
+    expect(s.startIn).toEqual([]);
+    expect(s.enabled).toEqual({ value: false, why: '[Install] WantedBy=multi-user.target, but no .wants/ link: not enabled' });
+    const linked = run({
+      [`${LIB}/t@.service`]: '[Service]\nExecStart=/bin/t %i\n[Install]\nWantedBy=multi-user.target\nDefaultInstance=one\n',
+      [`${ETC}/multi-user.target.wants/t@one.service`]: { link: '/lib/systemd/system/t@.service' },
+    }, [`${LIB}/t@.service`]);
+    expect(svc(linked.r, 't@one').startIn).toEqual(['multi-user']);
+    expect(svc(linked.r, 't@one').enabled).toEqual({ value: true, why: 'linked from multi-user.target.wants' });
   });
 
   it('a DefaultInstance= that makes no valid unit name (a `/`, a space, too long) is ignored with a warning, never looked up', () => {
@@ -164,13 +172,13 @@ describe('unit search path, masking, aliases', () => {
 });
 
 describe('[Install], links, dependencies', () => {
-  it('WantedBy= and .wants/ links give start bundles, Alias= a provided name', () => {
+  it('.wants/ links give start bundles (WantedBy= alone does not), Alias= a provided name', () => {
     const { r } = run({
       [`${LIB}/legacyd.service`]: { fixture: 'legacyd.service' },
       [`${ETC}/graphical.target.wants/legacyd.service`]: { link: '/lib/systemd/system/legacyd.service' },
     }, [`${LIB}/legacyd.service`]);
     const s = svc(r, 'legacyd');
-    expect(s.startIn).toEqual(['graphical', 'multi-user']);
+    expect(s.startIn).toEqual(['graphical']);
     expect(s.provides).toEqual(['legacy']);
     expect(s.deps.map((d) => [d.kind, d.target, d.facility])).toEqual([['after', 'syslog', true], ['after', 'network', true]]);
   });
@@ -242,7 +250,7 @@ describe('Type= mappings and run facts', () => {
     expect(codes(s)).toEqual(expect.arrayContaining(['unit-type-approximated', 'unit-exec-variables', 'unit-directive-not-carried', 'unit-directive-approximated']));
     expect(ev(s).restart).toBe('on-failure');
     expect(ev(s).execReload[0]!.argv).toEqual(['/bin/kill', '-HUP', '$MAINPID']);
-    expect(s.startIn).toEqual(['graphical', 'multi-user']);
+    expect(s.startIn).toEqual([]);
     expect(s.deps.map((d) => [d.kind, d.target])).toEqual([['wants', 'time'], ['before', 'named']]);
   });
 

@@ -96,7 +96,9 @@ describe('sysv importer on a fixture host', () => {
     const s = svc('console-unlock');
     expect(ev(s).interactive).toBe(true);
     expect(s.findings.map((f) => f.code).sort()).toEqual(['lsb-interactive']);
-    expect(s.startIn).toEqual(['runlevel-S']);
+    // Default-Start S, but the host has /etc/rc?.d and no link to it: the host does not start it.
+    expect(s.startIn).toEqual([]);
+    expect(s.enabled).toEqual({ value: false, why: 'no S link in /etc/rc?.d' });
     expect(s.deps.map((d) => [d.kind, d.target, d.facility])).toEqual([['requires', 'local-fs', true], ['after', EVERY_SERVICE, false], ['wants', 'x-custom', true]]);
     expect(codesFor('console-unlock')).toEqual(['lsb-unknown-facility@6']);
   });
