@@ -15,6 +15,7 @@ import { findCompanion, RC_LEVELS, type RcLinkIndex } from './companions.js';
 import { collectDaemonFacts } from './daemon-facts.js';
 import { parseLsbHeader } from './lsb-header.js';
 import { interpretLsb, type LsbMeaning } from './lsb-fields.js';
+import { findStartWork } from './start-work.js';
 import { liveArgsFor, namesRead, type DefaultsSourcing } from './live-args.js';
 import { evalAssignments, ShellEnv } from './shell-vars.js';
 import type { ArgWord } from './start-stop-daemon.js';
@@ -152,6 +153,9 @@ function readShell(
   const facts = collectDaemonFacts(text, file, env, service.run, shebang?.includes('init-d-script') ?? false, live);
   evidence.ssdStarts = facts.ssdStarts;
   service.findings.push(...facts.findings);
+  const daemons = facts.ssdStarts.flatMap((c) => [c.exec, c.startas]).filter((p): p is string => p !== undefined);
+  const work = findStartWork(text, file, env, daemons);
+  if (work.length > 0) evidence.startWork = work;
 }
 
 const isStartLevel = (l: string) => (SYSV_START_LEVELS as readonly string[]).includes(l);

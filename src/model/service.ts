@@ -104,6 +104,17 @@ export interface SysvEvidence {
   rcLinks?: { start: string[]; stop: string[] };
   /** The highest `Snn` of its S links: the order sysv-rc (and systemd-sysv-generator) start it in. */
   startPriority?: number;
+  /** Commands the script runs at start besides the daemon (directories, keys, a config test). */
+  startWork?: StartWork[];
+}
+
+/** One command of an init script's start-time work (importers/sysv/start-work.ts). */
+export interface StartWork {
+  /** As written in the script. */
+  text: string;
+  /** Its argv, when every word is known from the script itself. */
+  argv?: string[];
+  origin: Origin;
 }
 
 export interface SsdCall {

@@ -34,6 +34,12 @@ export interface RunScriptSpec {
    * `presets` give the script's values before the file is sourced (null: unset).
    */
   liveArgs?: { file: string; shellWords: string[]; presets: [string, string | null][] };
+  /**
+   * Start-time work run before the daemon, after the process state is set and before the privilege
+   * drop (each argv carries its own drop when it runs as the account): `if` stops the start on failure,
+   * `foreground` (systemd's `-` prefix) goes on.
+   */
+  prelude?: { argv: string[]; ignoreFailure: boolean }[];
 }
 
 export interface DirectorySpec {
@@ -116,6 +122,7 @@ export function renderRunScript(spec: RunScriptSpec): string {
     lines.push(execlineLine(['s6-notifyoncheck', '-d', '-3', String(n.fd), ...check]));
   }
   for (const argv of processStateCommands(spec)) lines.push(execlineLine(argv));
+  for (const p of spec.prelude ?? []) lines.push(`${p.ignoreFailure ? 'foreground' : 'if'} { ${execlineLine(p.argv)} }`);
   if (spec.user) lines.push(execlineLine(['s6-setuidgid', spec.user]));
   lines.push(execlineLine(spec.argv));
   return lines.join('\n') + '\n';

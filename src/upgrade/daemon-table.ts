@@ -41,7 +41,7 @@ export interface DaemonEntry {
    * Options that only work under systemd (socket activation, systemd bus addresses): dropped from any
    * command the upgrade runs, with the reason. The daemon then uses its own default (its configuration).
    */
-  systemdOnly?: { words: string[]; why: string };
+  systemdOnly?: { words: string[]; why: string; dirs?: string[] };
   confidence: Confidence;
   /** The daemon can write a newline to an fd when ready (s6 notification-fd). */
   readiness?: { args: (fd: number) => string[]; source: string };
@@ -78,6 +78,8 @@ export const DAEMON_TABLE: readonly DaemonEntry[] = [
     systemdOnly: {
       words: ['--address=systemd:', '--systemd-activation'],
       why: 'dbus-daemon(1): --address=systemd: takes the socket systemd passes (dbus.socket), --systemd-activation activates services through systemd; without them it listens on the <listen> address of its configuration (/usr/share/dbus-1/system.conf: unix:path=/run/dbus/system_bus_socket)',
+      // dbus.socket made /run/dbus (ListenStream=/run/dbus/system_bus_socket); dbus-daemon binds as root.
+      dirs: ['/run/dbus'],
     },
     readiness: { args: (fd) => [`--print-address=${fd}`], source: 'dbus-daemon(1): --print-address=DESCRIPTOR prints the bus address once listening' },
     source: 'dbus-daemon(1): --nofork "Force the message bus not to fork and become a daemon"; corpus dbus.service',
@@ -209,10 +211,11 @@ export function applyEntry(entry: DaemonEntry, argv: readonly string[]): string[
 }
 
 /** argv without the entry's systemd-only options, and the words dropped. */
-export function dropSystemdOnly(argv: readonly string[]): { argv: string[]; dropped: string[]; why?: string } {
+export function dropSystemdOnly(argv: readonly string[]): { argv: string[]; dropped: string[]; why?: string; dirs?: string[] } {
   const entry = daemonEntry(argv[0] ?? '');
   const only = entry?.systemdOnly;
   if (!only) return { argv: [...argv], dropped: [] };
   const dropped = argv.slice(1).filter((w) => only.words.includes(w));
-  return { argv: argv.filter((w, i) => i === 0 || !only.words.includes(w)), dropped, why: only.why };
+  const out = { argv: argv.filter((w, i) => i === 0 || !only.words.includes(w)), dropped, why: only.why };
+  return dropped.length > 0 && only.dirs ? { ...out, dirs: only.dirs } : out;
 }

@@ -43,6 +43,8 @@ export interface ForegroundProposal {
   live?: LiveTail;
   /** The winning ExecStart had a `+`/`!`/`!!` prefix: no privilege drop unless the user names an account. */
   privileged?: boolean;
+  /** Directories systemd made for an option the upgrade dropped (dbus.socket's /run/dbus): made first. */
+  socketDirs?: string[];
 }
 
 /**
@@ -86,6 +88,7 @@ interface Candidate {
   privileged?: boolean;
   /** Why the command cannot run outside systemd (a variable only systemd sets); refused if it wins. */
   systemdOnly?: string;
+  socketDirs?: string[];
 }
 
 /**
@@ -203,6 +206,7 @@ function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], o
       ? { kind: 'table', argv, confidence, reasons: [`${ev.unit} is Type=forking`, ...reasons], origin: line.origin, readiness }
       : { kind: 'systemd', argv, confidence, reasons: [`${ev.unit} is Type=${type}: its ExecStart stays in the foreground`, ...reasons], origin: line.origin, readiness, unitType: type };
     if (priv.length > 0) c.privileged = true;
+    if (only.dirs) c.socketDirs = only.dirs;
     if (onlyVars.length > 0) c.systemdOnly = `${ev.unit}'s ExecStart uses ${onlyVars.map((v) => '$' + v).join(', ')}, which only systemd sets for the process it starts; give the command with --command`;
     if (type === 'forking') forking.push(c);
     else if (FOREGROUND_UNIT_TYPES.has(type)) out.push(c);
@@ -354,6 +358,7 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
   const result: ForegroundProposal = { ok: true, argv, evidence: winner.kind, confidence, reasons, conflicts, readiness };
   if (winner.origin) result.origin = winner.origin;
   if (winner.privileged) result.privileged = true;
+  if (winner.socketDirs) result.socketDirs = winner.socketDirs;
   if (winner.live) {
     const t = winner.live;
     // The foreground fixes insert words after the program and drop daemonizing ones; the tail survives

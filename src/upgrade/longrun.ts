@@ -14,6 +14,7 @@ import { EXECLINE_SHEBANG, execlineLine } from '../s6rc/execline.js';
 import { definition, type S6Definition, type S6Tree } from '../s6rc/tree.js';
 import { envDirFiles } from '../s6rc/emit-env.js';
 import type { ForegroundProposal } from './foreground.js';
+import { planStartWork } from './start-work.js';
 
 export const DEFAULT_LOG_ROOT = '/var/log/s6migrate';
 /** Rotation: a TAI64N stamp on each line, rotate at 1 MiB, keep 10 archives (s6-log directives, §6.3). */
@@ -37,6 +38,8 @@ export interface LongrunPlan {
   notCarried: string[];
   /** Facts carried over in a way worth pointing out (a nice level, numeric ids), shown with the proposal. */
   carried: string[];
+  /** Start-time work of the source the longrun does not do: the proposal is low confidence. */
+  dropped: string[];
   user?: string;
   logDir?: string;
 }
@@ -170,6 +173,10 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   } else if (nice) {
     notCarried.push(`nice level ${JSON.stringify(nice.value)} (${nice.source}): not a number from -20 to 19`);
   }
+  const work = planStartWork(service, fg);
+  if (work.prelude.length > 0) spec.prelude = work.prelude.map((p) => ({ argv: p.asAccount ? [...uid.chain, ...p.argv] : p.argv, ignoreFailure: p.ignoreFailure }));
+  carried.push(...work.carried);
+  notCarried.push(...work.dropped);
   if (niceChain.length === 0 && uid.chain[0] === 's6-setuidgid') spec.user = uid.chain[1]!;
   else spec.argv = [...niceChain, ...uid.chain, ...spec.argv];
   for (const ev of definingSources(service)) {
@@ -205,7 +212,7 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     if (tree.definitions.get('local-fs')?.type === 'bundle') log.dependencies = ['local-fs'];
     defs.push(log);
   }
-  const plan: LongrunPlan = { definitions: defs, notCarried, carried };
+  const plan: LongrunPlan = { definitions: defs, notCarried, carried, dropped: work.dropped };
   if (account.user) plan.user = account.group ? `${account.user}:${account.group}` : account.user;
   if (opts.log) plan.logDir = logDir;
   return { ok: true, plan };

@@ -81,7 +81,10 @@ export function propose(ws: Workspace, name: string, request: UpgradeRequest): P
   if (!fg.ok) return { ok: false, code: fg.code, reason: fg.reason, service, fg };
   const planned = planLongrun(service, fg, current, ws.tree, request);
   if (!planned.ok) return { ok: false, code: planned.code, reason: planned.reason, service };
-  return { ok: true, proposal: { service, current, fg, plan: planned.plan, request } };
+  // Start-time work the longrun would skip is never dropped silently: low confidence, with the reason.
+  const dropped = planned.plan.dropped;
+  const checked = dropped.length === 0 ? fg : { ...fg, confidence: 'low' as const, reasons: [...fg.reasons, ...dropped.map((d) => `not carried: ${d}`)] };
+  return { ok: true, proposal: { service, current, fg: checked, plan: planned.plan, request } };
 }
 
 /** The workspace after accepting a proposal. */
