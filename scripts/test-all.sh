@@ -10,12 +10,17 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund
 fi
 
-# Debian's s6 and execline: the tests run generated services under the real tools. Graphviz: the
-# graph test renders the dot output to SVG with the real `dot`.
+# Debian's s6 and execline: the tests run generated services under the real tools (stack 0.5 below).
+# Graphviz: the graph test renders the dot output to SVG with the real `dot`. A compiler and Debian's
+# skalibs/s6/execline headers and libraries: s6-rc is not packaged by Debian, both stacks are built below
+# (build.sh would install these too; done here so a failure shows before any test runs).
 need=()
 command -v s6-svscan >/dev/null 2>&1 || need+=(s6)
 command -v execlineb >/dev/null 2>&1 || need+=(execline)
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
+for pkg in build-essential skalibs-dev libs6-dev libexecline-dev; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   if ! apt-cache show s6 >/dev/null 2>&1; then $sudo apt-get update -qq; fi
@@ -47,6 +52,19 @@ if [ -d ../shared/corpus ] && [ ! -f "$corpus/.complete-extra" ]; then
   if [ -d "$corpus/nginx-common" ]; then touch "$corpus/.complete-extra"; fi
 fi
 export S6M_CORPUS="$corpus"
+
+# The two real s6-rc stacks every real-tool test runs against (test/support/stacks.ts): 0.5 on Debian's
+# s6/execline, 0.6 upstream with its own s6/execline. Cached under $S6M_CACHE (first build about 2 s and
+# 40 s, then 10 ms each); the vitest global setup finds them through S6M_STACK_0_5 / S6M_STACK_0_6.
+cache=${S6M_CACHE:-$PWD/.cache}
+build=../shared/tools/skarnet/build.sh
+[ -f "$build" ] || { echo "test-all.sh: $build not found: the s6-rc stacks cannot be built" >&2; exit 1; }
+build="$(cd "$(dirname "$build")" && pwd)/build.sh"
+for v in 0.5 0.6; do
+  bin=$(bash "$build" "$v" "$cache/s6rc-$v" | tail -1)
+  [ -x "$bin/s6-rc-compile" ] || { echo "test-all.sh: building s6-rc stack $v failed" >&2; exit 1; }
+  export "S6M_STACK_${v/./_}=$bin"
+done
 
 npx tsc --noEmit
 npm run build --silent

@@ -16,7 +16,7 @@ import { conversionFile } from './conversion-file.js';
 import * as store from './db-store.js';
 import { diffTrees, fingerprintTree, hashTree, type SourceDiff, type TreePrint } from './diff.js';
 import { compile, explainUpdateExit, update, type ToolRun } from './switch.js';
-import { findTools, INSTALL_HINT, type S6rcTool } from './tools.js';
+import { describeS6rc, findTools, INSTALL_HINT, type S6rcTool, type S6rcVersion } from '../s6rc/tools.js';
 
 export interface SwitchOptions {
   compiledRoot: string;
@@ -39,6 +39,8 @@ export interface SwitchReport {
   /** The database that was live (or `current`) before. */
   previous?: string;
   diff?: SourceDiff;
+  /** Which real s6-rc ran (from the s6-rc-compile found). */
+  s6rc?: S6rcVersion;
   conversion?: string;
   preview?: ToolRun;
   update?: ToolRun;
@@ -72,11 +74,14 @@ function refuse(r: SwitchReport, message: string, code = EXIT_USAGE): SwitchRepo
 /** Checks shared by apply and rollback; returns the context or a refusal. */
 function prepare(opts: SwitchOptions, report: SwitchReport, needed: readonly S6rcTool[]): Ctx | SwitchReport {
   if (!Number.isInteger(opts.keep) || opts.keep < 1) return refuse(report, `--keep must be a whole number of at least 1, not ${opts.keep}`);
-  const { found, missing } = findTools(opts.pathEnv ?? process.env.PATH);
+  const lookup = findTools(opts.pathEnv ?? process.env.PATH);
+  const { found, missing } = lookup;
   const lacking = needed.filter((t) => missing.includes(t));
   if (lacking.length > 0) {
     return refuse(report, `${lacking.join(', ')} not found on PATH; nothing was changed. To fix: ${INSTALL_HINT}`);
   }
+  report.s6rc = lookup.version;
+  report.messages.push(`using ${describeS6rc(lookup)}`);
   // s6-rc-init and s6-rc-update want absolute paths (reference §5.2, §5.4).
   const root = resolve(opts.compiledRoot);
   const live = resolve(opts.live);

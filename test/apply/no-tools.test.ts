@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, rollback } from '../../src/apply/index.js';
-import { findTools } from '../../src/apply/tools.js';
+import { findTools } from '../../src/s6rc/tools.js';
 import { bundleCli, runCli } from './cli-bundle.js';
 import { bundleDef, listing, longrunDef, removeTemps, tempDir, writeSpec } from './helpers.js';
 

@@ -5,24 +5,20 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findTools } from '../../src/apply/tools.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { quoteExeclineWord } from '../../src/s6rc/execline.js';
 import { bundleCli, runCli } from './cli-bundle.js';
 import { bundleDef, listing, longrunDef, oneshotDef, removeTemps, tempDir, writeSpec } from './helpers.js';
 import { until } from '../support/until.js';
 import { startSvscan, stopSvscan } from '../support/svscan.js';
+import { describeStacks } from '../support/stacks.js';
 
-const tools = findTools();
-const haveS6rc = tools.missing.length === 0;
-const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-svscanctl && command -v s6-svstat']).status === 0;
-const skipReason = !haveS6rc
-  ? `skipped: ${tools.missing.join(', ')} not on PATH (s6-rc is not packaged by Debian; build it from skarnet.org)`
-  : !haveS6 ? 'skipped: s6-svscan/s6-svstat not on PATH (apt install s6)' : '';
-if (skipReason) console.warn(`test/apply/real-s6rc.test.ts: ${skipReason}`);
+// Temp dirs of both stacks are made while collecting: remove them all once, at the end of the file.
+afterAll(removeTemps);
 
-
-describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compile, s6-rc-init, s6-rc-update)', () => {
+describeStacks('apply/rollback with real s6-rc (s6-rc-compile, s6-rc-init, s6-rc-update)', (stack) => {
+  /** One of the stack's programs, with the stack first on PATH. */
+  const tool = (name: string, args: string[], timeout = 30_000) => spawnSync(stack.tool(name), args, { encoding: 'utf8', timeout, env: stack.env });
   const tmp = tempDir('s6m-apply-real-');
   const scandir = join(tmp, 'scan');
   const root = join(tmp, 'etc-s6-rc');
@@ -33,13 +29,13 @@ describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compil
   let svscan: ChildProcess | undefined;
   const dbs: string[] = [];
 
-  const s6migrate = (...args: string[]) => runCli(cli, [...args, '--compiled-root', root, '--live', live], { ...process.env, NO_COLOR: '1' });
+  const s6migrate = (...args: string[]) => runCli(cli, [...args, '--compiled-root', root, '--live', live], { ...stack.env, NO_COLOR: '1' });
   const json = (...args: string[]) => {
     const r = s6migrate(...args, '--json');
     return { code: r.code, report: JSON.parse(r.stdout) as Record<string, any>, stderr: r.stderr };
   };
   const sleeperPid = (): number | undefined => {
-    const r = spawnSync('s6-svstat', ['-p', join(live, 'servicedirs', 'sleeper')], { encoding: 'utf8' });
+    const r = tool('s6-svstat', ['-p', join(live, 'servicedirs', 'sleeper')]);
     const pid = Number(r.stdout.trim());
     return r.status === 0 && pid > 0 ? pid : undefined;
   };
@@ -57,13 +53,12 @@ describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compil
       default: bundleDef('mark', 'sleeper'),
     });
     writeSleeper(1000);
-    svscan = startSvscan(scandir);
+    svscan = startSvscan(scandir, stack);
   });
 
   afterAll(async () => {
-    if (existsSync(live)) spawnSync('s6-rc', ['-l', live, '-da', 'change'], { stdio: 'ignore', timeout: 20_000 });
-    await stopSvscan(svscan, scandir, 5000);
-    removeTemps();
+    if (existsSync(live)) tool('s6-rc', ['-l', live, stack.version === '0.6' ? '-Da' : '-da', 'change'], 20_000);
+    await stopSvscan(svscan, scandir, stack, 5000);
   });
 
   it('first apply --dry-run creates nothing', () => {
@@ -89,10 +84,10 @@ describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compil
   });
 
   it('the printed commands boot the system', async () => {
-    const init = spawnSync('s6-rc-init', ['-c', join(root, 'current'), '-l', live, scandir], { encoding: 'utf8', timeout: 30_000 });
+    const init = tool('s6-rc-init', ['-c', join(root, 'current'), '-l', live, scandir]);
     expect(init.stderr).toBe('');
     expect(init.status).toBe(0);
-    const up = spawnSync('s6-rc', ['-l', live, '-u', 'change', 'default'], { encoding: 'utf8', timeout: 30_000 });
+    const up = tool('s6-rc', ['-l', live, '-u', 'change', 'default']);
     expect(up.status).toBe(0);
     expect(readFileSync(mark, 'utf8')).toBe('up\n');
     await until('sleeper pid', sleeperPid);
@@ -191,8 +186,8 @@ describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compil
     const pid = sleeperPid();
     writeSleeper(1004);
     const foreign = join(tmp, 'foreign-db');
-    expect(spawnSync('s6-rc-compile', [foreign, src]).status).toBe(0);
-    const upd = spawnSync('s6-rc-update', ['-l', live, foreign], { encoding: 'utf8', timeout: 30_000 });
+    expect(tool('s6-rc-compile', [foreign, src]).status).toBe(0);
+    const upd = tool('s6-rc-update', ['-l', live, foreign]);
     expect(upd.status).toBe(0);
     expect(liveDb()).toBe(realpathSync(foreign));
     await new Promise((r) => setTimeout(r, 300));
@@ -209,8 +204,8 @@ describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compil
   /** A PATH whose s6-rc-update wraps the real one: `-n` passes through, the real run behaves as SCRIPT says. */
   function fakeUpdatePath(script: string): NodeJS.ProcessEnv {
     const bin = join(tempDir('s6m-fake-bin-'));
-    writeFileSync(join(bin, 's6-rc-update'), `#!/bin/sh\ncase " $* " in *" -n "*) exec ${tools.found['s6-rc-update']} "$@";; esac\n${script}\n`, { mode: 0o755 });
-    return { ...process.env, NO_COLOR: '1', PATH: `${bin}:${process.env.PATH}` };
+    writeFileSync(join(bin, 's6-rc-update'), `#!/bin/sh\ncase " $* " in *" -n "*) exec ${stack.tool('s6-rc-update')} "$@";; esac\n${script}\n`, { mode: 0o755 });
+    return { ...stack.env, NO_COLOR: '1', PATH: `${bin}:${stack.path}` };
   }
 
   it('s6-rc-update refusing (exit 4): exit 2, nothing switched, current untouched, the unused database removed', () => {
@@ -229,7 +224,7 @@ describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compil
   it('s6-rc-update switching but reporting failed transitions (exit 1): exit 1, current follows, nothing pruned', () => {
     writeSleeper(1006);
     const before = readdirSync(root).filter((n) => n.startsWith('compiled-'));
-    const r = runCli(cli, ['apply', src, '--compiled-root', root, '--live', live, '--keep', '1'], fakeUpdatePath(`${tools.found['s6-rc-update']} "$@" || exit $?\nexit 1`));
+    const r = runCli(cli, ['apply', src, '--compiled-root', root, '--live', live, '--keep', '1'], fakeUpdatePath(`${stack.tool('s6-rc-update')} "$@" || exit $?\nexit 1`));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('the database was switched anyway');
     expect(liveDb()).toBe(realpathSync(join(root, currentName())));
@@ -238,8 +233,7 @@ describe.skipIf(skipReason !== '')('apply/rollback with real s6-rc (s6-rc-compil
   });
 });
 
-describe.skipIf(skipReason !== '')('apply refused by s6-rc-compile', () => {
-  afterAll(removeTemps);
+describeStacks('apply refused by s6-rc-compile', (stack) => {
   it('exits 2 with the compiler output and leaves no COMPILED_ROOT behind', async () => {
     const { apply } = await import('../../src/apply/index.js');
     const tmp = tempDir();
@@ -247,7 +241,7 @@ describe.skipIf(skipReason !== '')('apply refused by s6-rc-compile', () => {
     const bin = tempDir('s6m-fake-bin-');
     writeFileSync(join(bin, 's6-rc-compile'), '#!/bin/sh\necho "s6-rc-compile: fatal: simulated" >&2\nexit 1\n', { mode: 0o755 });
     const src = writeSpec(join(tmp, 'src'), { svc: longrunDef('#!/bin/sh\n'), default: bundleDef('svc') });
-    const report = apply(src, { compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: false, pathEnv: `${bin}:${process.env.PATH}` });
+    const report = apply(src, { compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: false, pathEnv: `${bin}:${stack.path}` });
     expect(report.exitCode).toBe(2);
     expect(report.messages.join('\n')).toContain('simulated');
     expect(existsSync(join(tmp, 'root'))).toBe(false);

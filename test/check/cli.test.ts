@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Command, CommanderError } from 'commander';
 import { register } from '../../src/cli/commands/check.js';
-import { findS6rcCompile } from '../../src/check/compile.js';
+import { STACK_ROWS } from '../support/stacks.js';
 import { checkTree } from '../../src/check/index.js';
 import { longrun, makeTree, oneshot, removeTrees, deps } from './tree-builder.js';
 
@@ -82,13 +82,32 @@ describe('s6migrate check', () => {
     expect(io.err()).toContain('install s6-rc');
   });
 
-  it.skipIf(findS6rcCompile() === undefined)('--compile runs the real compiler and reports its verdict', async () => {
+  // The CLI reads PATH from the environment: the stack's PATH is set for the call and restored.
+  async function withPath<T>(path: string, f: () => Promise<T>): Promise<T> {
+    const saved = process.env.PATH;
+    process.env.PATH = path;
+    try {
+      return await f();
+    } finally {
+      process.env.PATH = saved;
+    }
+  }
+
+  it.each(STACK_ROWS)('--compile runs the real compiler and reports its verdict [s6-rc %s]', async (version, stack) => {
     const src = makeTree({ a: oneshot('echo {') });
     const io = capture();
-    expect(await main(['check', src, '--compile', '--json'])).toBe(1);
+    expect(await withPath(stack.path, () => main(['check', src, '--compile', '--json']))).toBe(1);
     const parsed = JSON.parse(io.out());
     expect(parsed.compile.ok).toBe(false);
     expect(parsed.compile.output).toContain('syntax error in');
+    expect(parsed.compile).toMatchObject({ s6rc: version, compiler: `${stack.bin}/s6-rc-compile` });
+  });
+
+  it.each(STACK_ROWS)('--compile says which s6-rc it used [s6-rc %s]', async (version, stack) => {
+    const src = makeTree({ a: oneshot() });
+    const io = capture();
+    expect(await withPath(stack.path, () => main(['check', src, '--compile']))).toBe(0);
+    expect(io.err()).toContain(`valid (s6-rc ${version} s6-rc-compile ${stack.bin}/s6-rc-compile: ok)`);
   });
 });
 

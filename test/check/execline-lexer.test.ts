@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lexExecline, lexExeclineByMachine } from '../../src/check/execline-lexer.js';
+import { describeStacks, type Stack } from '../support/stacks.js';
 
 const lex = (s: string | Buffer) => lexExecline(Buffer.isBuffer(s) ? s : Buffer.from(s, 'latin1'));
 const words = (s: string) => {
@@ -63,31 +64,31 @@ describe('lexExecline (reference §7.2, §7.3)', () => {
   });
 });
 
-// Differential: Debian's execlineb (same el_parse as s6-rc-compile links) must produce the same argv.
+// Differential: each stack's execlineb (the el_parse its s6-rc-compile links: Debian's execline 2.9.3.0
+// for 0.5, execline 2.9.9.2 for 0.6) must produce the same argv.
 const printfPath = '/usr/bin/printf';
-const haveExeclineb = spawnSync('sh', ['-c', 'command -v execlineb']).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 's6m-lexer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `printf '%s\0' SENTINEL <script>` through execlineb -P and returns the argv after the sentinel. */
-function realLex(script: Buffer): { ok: true; argv: string[] } | { ok: false } {
+function realLex(stack: Stack, script: Buffer): { ok: true; argv: string[] } | { ok: false } {
   const file = join(dir, 'script');
   writeFileSync(file, Buffer.concat([Buffer.from(`${printfPath} %s\\\\0 SENTINEL\n`), script]));
-  const r = spawnSync('execlineb', ['-P', file], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(stack.tool('execlineb'), ['-P', file], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
   if (r.status !== 0) return { ok: false };
   const parts = r.stdout.split('\0');
   parts.pop();
   return { ok: true, argv: parts.slice(1) };
 }
 
-describe.skipIf(!haveExeclineb)('lexExecline agrees with execlineb 2.9.3.0', () => {
+describeStacks('lexExecline agrees with the real execlineb', (stack) => {
   it('on random scripts made of the characters that matter', () => {
     const alphabet = ['a', 'x', '0', '1', '7', '9', 'n', 'F', ' ', '\n', '\t', '#', '"', '\\', '{', '}', '\0', '\xe9'];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 16 }), (chars) => {
         const script = Buffer.from(chars.join(''), 'latin1');
         const ours = lexExecline(Buffer.concat([Buffer.from(`${printfPath} %s\\\\0 SENTINEL\n`), script]));
-        const real = realLex(script);
+        const real = realLex(stack, script);
         // The printf wrapper cannot separate argv[0] words inside blocks from the sentinel; compare verdicts
         // and, when both succeed, the words after the sentinel.
         expect(ours.ok).toBe(real.ok);

@@ -3,9 +3,9 @@
  * `.cache/corpus`, filled by `../shared/corpus/fetch-corpus.sh`) is converted as a host root of its own,
  * then all packages merged into one root. For each: no exception escapes, every init script and unit
  * file is accounted for (a service that came from it, or a diagnostic naming it), the written tree
- * passes `checkTree`, and compiles with the real s6-rc-compile when it is on PATH.
+ * passes `checkTree`, and compiles with the real s6-rc-compile of both stacks.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,13 +13,13 @@ import { IMPORTED_UNIT_SUFFIXES, STANDARD_LOCATIONS } from '../../src/discover.j
 import type { Severity } from '../../src/model/diagnostic.js';
 import { targetBundle } from '../../src/model/naming.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
-import { expectCompiles, expectValidates, haveCompile } from '../support/valid-tree.js';
+import { expectValid } from '../support/valid-tree.js';
+import { STACKS_TITLE } from '../support/stacks.js';
+import { CORPUS, CORPUS_PACKAGES, CORPUS_SKIP } from '../support/corpus.js';
 
-const CORPUS = resolve(process.env.S6M_CORPUS ?? join(__dirname, '../../.cache/corpus'));
-const haveCorpus = existsSync(CORPUS) && readdirSync(CORPUS).length > 0;
-const packages = haveCorpus ? readdirSync(CORPUS).filter((p) => !p.startsWith('.') && statSync(join(CORPUS, p)).isDirectory()).sort() : [];
-if (!haveCorpus) console.warn(`corpus test skipped: no corpus at ${CORPUS} (run ../shared/corpus/fetch-corpus.sh, or set S6M_CORPUS)`);
-if (haveCorpus && !haveCompile) console.warn('corpus test: s6-rc-compile not on PATH, trees are checked with checkTree only');
+const packages = CORPUS_PACKAGES;
+const noCorpus = CORPUS_SKIP;
+const haveCorpus = noCorpus === '';
 
 // Only made when the corpus is there: hooks of a fully skipped file do not run, so nothing would remove it.
 const work = haveCorpus ? mkdtempSync(join(tmpdir(), 's6m-e2e-corpus-')) : '';
@@ -84,12 +84,11 @@ function convertAndVerify(root: string, out: string): ConvertResult {
   const errors = result.diagnostics.filter((d) => d.code === 'internal-error');
   expect(errors, 'an importer or pass crashed').toEqual([]);
   expect(result.write.ok, JSON.stringify(result.write.diagnostics, null, 1)).toBe(true);
-  expectValidates(out);
-  if (haveCompile) expectCompiles(out);
+  expectValid(out);
   return result;
 }
 
-describe.skipIf(!haveCorpus)(`corpus conversion (${CORPUS})`, () => {
+describe.skipIf(!haveCorpus)(`corpus conversion (${CORPUS}; compiled with ${STACKS_TITLE})${noCorpus}`, () => {
   it.each(packages)('%s converts into a valid tree', (pkg) => {
     const r = convertAndVerify(join(CORPUS, pkg), join(work, 'out', pkg));
     totals.packages++;
@@ -113,6 +112,6 @@ describe.skipIf(!haveCorpus)(`corpus conversion (${CORPUS})`, () => {
 
   afterAll(() => {
     const s = totals.severities;
-    console.log(`corpus: ${totals.packages}/${packages.length} packages, ${totals.services} services, ${totals.oneshot} oneshots, ${totals.longrun} longruns, ${totals.bundle} bundles, diagnostics ${s.error} errors / ${s.warning} warnings / ${s.note} notes${haveCompile ? ', all compiled with s6-rc-compile' : ''}`);
+    console.log(`corpus: ${totals.packages}/${packages.length} packages, ${totals.services} services, ${totals.oneshot} oneshots, ${totals.longrun} longruns, ${totals.bundle} bundles, diagnostics ${s.error} errors / ${s.warning} warnings / ${s.note} notes, all compiled with ${STACKS_TITLE}`);
   });
 });

@@ -9,13 +9,13 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCompiles, expectValidates, haveCompile } from '../support/valid-tree.js';
+import { expectCompiles, expectValidates } from '../support/valid-tree.js';
+import { describeStacks } from '../support/stacks.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
 import { until } from '../support/until.js';
 import { startSvscan, stopSvscan } from '../support/svscan.js';
 
 const FIXTURE = join(__dirname, '../fixtures/e2e/longrun');
-const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-svc && command -v s6-svstat && command -v s6-envdir && command -v s6-setuidgid && test -x /usr/bin/execlineb'], { stdio: 'ignore' }).status === 0;
 const isRoot = process.getuid?.() === 0;
 
 const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
@@ -37,9 +37,7 @@ describe('Type=simple unit converts to a longrun', () => {
   const root = join(work, 'root');
   const out = join(work, 'out');
   const state = join(work, 'state');
-  const scandir = join(work, 'scan');
   let converted: ConvertResult;
-  let svscan: ChildProcess | undefined;
 
   beforeAll(() => {
     // The daemon runs as nobody: it must reach its script and write its state.
@@ -59,14 +57,7 @@ describe('Type=simple unit converts to a longrun', () => {
     converted = convertHost({ paths: [], root, out, force: false });
   });
 
-  afterAll(async () => {
-    await stopSvscan(svscan, scandir);
-    // A daemon left behind by a failed assertion must not outlive the test.
-    // (Only if that pid is still the daemon: a pid can be reused once the daemon is gone.)
-    const pid = Number(read(join(state, 'pid')));
-    if (pid > 0 && read(`/proc/${pid}/cmdline`)?.includes('heartbeatd.sh')) process.kill(pid, 'SIGKILL');
-    rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('writes a longrun with the unit settings, and the tree passes check', () => {
     expect(converted.write.ok, JSON.stringify(converted.diagnostics, null, 1)).toBe(true);
@@ -87,14 +78,28 @@ describe('Type=simple unit converts to a longrun', () => {
     expectValidates(out);
   });
 
-  it.skipIf(!haveCompile)('compiles with the real s6-rc-compile (needs s6-rc-compile on PATH)', () => {
-    expectCompiles(out);
-  });
+  describeStacks('the real tools', (stack) => {
+    const scandir = join(work, `scan-${stack.version}`);
+    let svscan: ChildProcess | undefined;
+    const s6 = (tool: string, ...args: string[]) => spawnSync(stack.tool(tool), args, { encoding: 'utf8', env: stack.env });
 
-  describe.skipIf(!haveS6 || !isRoot)('under s6-svscan (needs root, Debian s6 and execline)', () => {
+    it('compiles with the real s6-rc-compile', () => {
+      expectCompiles(out, [stack]);
+    });
+
+    describe.skipIf(!isRoot)(`under the stack's s6-svscan${isRoot ? '' : ' (skipped: needs root, to run the daemon as nobody)'}`, () => {
     beforeAll(() => {
+      for (const f of ['pid', 'heartbeat', 'user', 'greeting', 'cwd', 'args', 'signal']) rmSync(join(state, f), { force: true });
       assembleServicedir(join(out, 'heartbeat'), join(scandir, 'heartbeat'));
-      svscan = startSvscan(scandir);
+      svscan = startSvscan(scandir, stack);
+    });
+
+    afterAll(async () => {
+      await stopSvscan(svscan, scandir, stack);
+      // A daemon left behind by a failed assertion must not outlive the test.
+      // (Only if that pid is still the daemon: a pid can be reused once the daemon is gone.)
+      const pid = Number(read(join(state, 'pid')));
+      if (pid > 0 && read(`/proc/${pid}/cmdline`)?.includes('heartbeatd.sh')) process.kill(pid, 'SIGKILL');
     });
 
     it('comes up as nobody, with the environment and working directory', async () => {
@@ -104,21 +109,23 @@ describe('Type=simple unit converts to a longrun', () => {
       expect(read(join(state, 'greeting'))).toBe('hello world\n');
       expect(read(join(state, 'cwd'))).toBe(`${work}/cwd\n`);
       expect(read(join(state, 'args'))).toBe('[two words][single quoted][plain]');
-      const stat = spawnSync('s6-svstat', [join(scandir, 'heartbeat')], { encoding: 'utf8' }).stdout;
+      const stat = s6('s6-svstat', join(scandir, 'heartbeat')).stdout;
       expect(stat).toMatch(/^up /);
       // s6-supervise runs the process the svstat pid names: the daemon itself, exec'd by the run script.
-      expect(stat).toContain(`(pid ${read(join(state, 'pid'))!.trim()})`);
+      // (-p: s6 2.15 also prints the pgid in the plain form.)
+      expect(s6('s6-svstat', '-p', join(scandir, 'heartbeat')).stdout).toBe(read(join(state, 'pid')));
     });
 
     it('stops cleanly on s6-svc -d with KillSignal=', async () => {
-      spawnSync('s6-svc', ['-d', join(scandir, 'heartbeat')], { stdio: 'ignore' });
+      s6('s6-svc', '-d', join(scandir, 'heartbeat'));
       expect(await until('the recorded signal', () => read(join(state, 'signal')))).toBe('INT\n');
       const stat = await until('down state', () => {
-        const s = spawnSync('s6-svstat', [join(scandir, 'heartbeat')], { encoding: 'utf8' }).stdout;
+        const s = s6('s6-svstat', join(scandir, 'heartbeat')).stdout;
         return /^down /.test(s) && s;
       });
       // The trap exits 0: a clean stop, not a death by signal.
       expect(stat).toMatch(/exitcode 0/);
+    });
     });
   });
 });

@@ -2,7 +2,7 @@
  * A unit's oneshot commands run with the unit's process state, as systemd runs every Exec line
  * (systemd.exec(5)): User=, Environment=, EnvironmentFile=, WorkingDirectory=, UMask=, and `$VAR`s
  * expanded from that environment at start. A `+` line keeps root. Converted with the real pipeline,
- * checked by the validator, and run with Debian's execlineb and s6-setuidgid as s6-rc would run it.
+ * checked by the validator, and run with each stack's execlineb and s6-setuidgid as s6-rc would run it.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,23 +11,27 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convertHost } from '../../src/pipeline.js';
 import { expectValidates } from '../support/valid-tree.js';
+import { describeStacks } from '../support/stacks.js';
 
 const work = mkdtempSync(join(tmpdir(), 's6m-e2e-unit-state-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const asRoot = process.getuid?.() === 0;
 
-describe.skipIf(!asRoot)('systemd oneshot commands run with the unit\'s process state', () => {
+describeStacks('systemd oneshot commands run with the unit\'s process state', (stack) => describe.skipIf(!asRoot)(asRoot ? 'as root' : 'skipped: needs root, to run as nobody', () => {
   it('as User=, in WorkingDirectory=, with UMask= and both environments; `+` stays root; down too', () => {
-    const root = join(work, 'root');
-    const shared = join(work, 'shared'); // nobody writes here
-    const workdir = join(work, 'workdir');
+    const w = join(work, stack.version);
+    mkdirSync(w);
+    const root = join(w, 'root');
+    const shared = join(w, 'shared'); // nobody writes here
+    const workdir = join(w, 'workdir');
     mkdirSync(join(root, 'lib/systemd/system'), { recursive: true });
     mkdirSync(shared);
     mkdirSync(workdir);
     chmodSync(work, 0o755);
+    chmodSync(w, 0o755);
     chmodSync(shared, 0o777);
     const out = join(shared, 'out');
-    const envFile = join(work, 'job.env');
+    const envFile = join(w, 'job.env');
     writeFileSync(envFile, 'BAR=from file\n');
     const report = `echo "$(id -un) $(pwd) $(umask) [$FOO] [$BAR] [$1] [$2]" >> ${out}`;
     writeFileSync(join(root, 'lib/systemd/system/job.service'), `[Unit]
@@ -46,11 +50,11 @@ ExecStop=/bin/sh -c 'echo "stop $(id -un) [$FOO]" >> ${out}'
 [Install]
 WantedBy=multi-user.target
 `);
-    const converted = convertHost({ paths: [], root, out: join(work, 'out'), force: false });
+    const converted = convertHost({ paths: [], root, out: join(w, 'out'), force: false });
     expect(converted.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expectValidates(join(work, 'out'));
+    expectValidates(join(w, 'out'));
     for (const file of ['up', 'down']) {
-      const r = spawnSync('execlineb', ['-P', join(work, 'out/job', file)], { encoding: 'utf8', env: { PATH: process.env.PATH! } });
+      const r = spawnSync(stack.tool('execlineb'), ['-P', join(w, 'out/job', file)], { encoding: 'utf8', env: { PATH: stack.path } });
       expect(r.status, r.stderr).toBe(0);
     }
     expect(readFileSync(out, 'utf8').split('\n')).toEqual([
@@ -60,4 +64,4 @@ WantedBy=multi-user.target
       '',
     ]);
   });
-});
+}));

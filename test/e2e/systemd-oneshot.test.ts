@@ -12,18 +12,18 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCompiles, expectValidates, haveCompile } from '../support/valid-tree.js';
+import { expectCompiles, expectValidates } from '../support/valid-tree.js';
+import { describeStacks, type Stack } from '../support/stacks.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
 import { until } from '../support/until.js';
 
 const FIXTURE = join(__dirname, '../fixtures/e2e/oneshot');
-const EXECLINEB = '/usr/bin/execlineb';
-const haveExecline = existsSync(EXECLINEB);
 
 const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
 
-function execlineb(file: string): { status: number | null; stderr: string } {
-  const r = spawnSync(EXECLINEB, ['-P', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+/** The file as s6-rc runs it: the stack's execlineb, the stack first on PATH. */
+function execlineb(stack: Stack, file: string): { status: number | null; stderr: string } {
+  const r = spawnSync(stack.tool('execlineb'), ['-P', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000, env: stack.env });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -76,13 +76,15 @@ describe('systemd oneshot and forking units, converted and run', () => {
     expectValidates(out);
   });
 
-  it.skipIf(!haveCompile)('compiles with the real s6-rc-compile (needs s6-rc-compile on PATH)', () => {
-    expectCompiles(out);
-  });
+  describeStacks('the real tools', (stack) => {
+    beforeAll(() => rmSync(marks, { recursive: true, force: true }));
 
-  describe.skipIf(!haveExecline)('run with execlineb (needs Debian execline: /usr/bin/execlineb)', () => {
+    it('compiles with the real s6-rc-compile', () => {
+      expectCompiles(out, [stack]);
+    });
+
     it('up runs ExecStartPre and both ExecStart in order with the exact argv; the `-` failure does not stop it', () => {
-      const up = execlineb(join(out, 'marks/up'));
+      const up = execlineb(stack, join(out, 'marks/up'));
       expect(up.status, up.stderr).toBe(0);
       expect(read(marks)).toBe([
         `[pre][with space][it's]`,
@@ -94,7 +96,7 @@ describe('systemd oneshot and forking units, converted and run', () => {
 
     it('down runs ExecStop with the exact argv', () => {
       const before = read(marks) ?? '';
-      const down = execlineb(join(out, 'marks/down'));
+      const down = execlineb(stack, join(out, 'marks/down'));
       expect(down.status, down.stderr).toBe(0);
       expect(read(marks)).toBe(before + `[stop][double "quoted"][]\n`);
     });
@@ -103,18 +105,18 @@ describe('systemd oneshot and forking units, converted and run', () => {
       // The same chain, with the marks log unwritable: rec.sh fails at ExecStartPre, nothing else runs.
       rmSync(marks, { force: true });
       mkdirSync(marks);
-      const up = execlineb(join(out, 'marks/up'));
+      const up = execlineb(stack, join(out, 'marks/up'));
       rmSync(marks, { recursive: true });
       expect(up.status).toBe(4);
     });
 
     it('Type=forking: up starts the daemon, down kills it through PIDFile=', async () => {
-      const up = execlineb(join(out, 'forkd/up'));
+      const up = execlineb(stack, join(out, 'forkd/up'));
       expect(up.status, up.stderr).toBe(0);
       forkPid = Number(await until('the pid file', () => read(join(state, 'forkd.pid'))?.trim(), 5000));
       expect(alive(forkPid)).toBe(true);
 
-      const down = execlineb(join(out, 'forkd/down'));
+      const down = execlineb(stack, join(out, 'forkd/down'));
       expect(down.status, down.stderr).toBe(0);
       await until('the daemon to exit', () => !alive(forkPid), 5000);
       expect(read(join(state, 'forkd.signal'))).toBe('TERM\n');

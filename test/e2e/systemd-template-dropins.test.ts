@@ -11,7 +11,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCompiles, expectValidates, haveCompile } from '../support/valid-tree.js';
+import { expectValid } from '../support/valid-tree.js';
+import { STACKS_TITLE } from '../support/stacks.js';
 import { convertHost, type ConvertResult } from '../../src/pipeline.js';
 
 const FIXTURES = join(__dirname, '../fixtures/e2e');
@@ -19,11 +20,6 @@ const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p,
 
 const work = mkdtempSync(join(tmpdir(), 's6m-e2e-template-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function expectValid(out: string): void {
-  expectValidates(out);
-  if (haveCompile) expectCompiles(out);
-}
 
 describe('template instances from .wants/ links', () => {
   const root = join(work, 'template-root');
@@ -60,7 +56,7 @@ describe('template instances from .wants/ links', () => {
     expect(read(join(out, 'foo@b/down'))).toBe(`"/usr/local/bin/foo-run" "--stop" "b with spaces"\n`);
   });
 
-  it('puts every instance in the multi-user bundle, and the tree is valid', () => {
+  it(`puts every instance in the multi-user bundle, and the tree is valid (${STACKS_TITLE})`, () => {
     expect(readdirSync(join(out, 'multi-user/contents.d')).sort()).toEqual(['foo@a', 'foo@b', 'foo@web\\x2d1']);
     expectValid(out);
   });
@@ -93,7 +89,7 @@ describe('drop-ins override in the right order', () => {
     expect(read(join(out, 'x/down-signal'))).toBe('HUP\n');
   });
 
-  it('y.service: /etc replaces the /lib unit, /lib drop-ins still apply', () => {
+  it(`y.service: /etc replaces the /lib unit, /lib drop-ins still apply; valid (${STACKS_TITLE})`, () => {
     expect(read(join(out, 'y/up'))).toBe(`if { "/bin/echo" "etc-fragment" } "/bin/echo" "lib-dropin"\n`);
     expect(readdirSync(join(out, 'multi-user/contents.d')).sort()).toEqual(['x', 'y']);
     expectValid(out);

@@ -1,16 +1,16 @@
 /**
  * Real execution: an init script whose `start` and `stop` leave and remove a mark is converted, and the
- * generated oneshot `up` and `down` are run with Debian's execlineb. s6-rc stores up/down as argv at
+ * generated oneshot `up` and `down` are run with each stack's execlineb. s6-rc stores up/down as argv at
  * compile time and runs them without a shell, so `execlineb -P FILE` runs them faithfully.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertHost } from '../../src/pipeline.js';
+import { describeStacks } from '../support/stacks.js';
 
-const EXECLINEB = '/usr/bin/execlineb';
 let work: string;
 let script: string;
 let mark: string;
@@ -44,9 +44,9 @@ exit 0
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe.skipIf(!existsSync(EXECLINEB))('sysv oneshot, run for real', () => {
+describeStacks('sysv oneshot, run for real', (stack) => {
   it('up makes the mark appear and down makes it vanish', () => {
-    const out = join(work, 'out');
+    const out = join(work, `out-${stack.version}`);
     // No --root: the script's own path is the path on the system, so the generated files can run here.
     const r = convertHost({ paths: [script], root: '/', out, force: false });
     expect(r.write.ok, JSON.stringify(r.diagnostics)).toBe(true);
@@ -55,11 +55,11 @@ describe.skipIf(!existsSync(EXECLINEB))('sysv oneshot, run for real', () => {
     expect(readFileSync(up, 'utf8')).toBe(`"${script}" "start"\n`);
 
     expect(existsSync(mark)).toBe(false);
-    const ran = spawnSync(EXECLINEB, ['-P', up], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const ran = spawnSync(stack.tool('execlineb'), ['-P', up], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
     expect(ran.status, ran.stderr).toBe(0);
     expect(readFileSync(mark, 'utf8')).toBe('started with 1 argument(s)\n');
 
-    const stopped = spawnSync(EXECLINEB, ['-P', down], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const stopped = spawnSync(stack.tool('execlineb'), ['-P', down], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
     expect(stopped.status, stopped.stderr).toBe(0);
     expect(existsSync(mark)).toBe(false);
   });

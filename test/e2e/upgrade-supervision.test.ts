@@ -18,8 +18,8 @@ import { openrc } from '../upgrade/build.js';
 import { writeTreeForTest } from '../upgrade/disk.js';
 import { until } from '../support/until.js';
 import { startSvscan, stopSvscan } from '../support/svscan.js';
+import { describeStacks } from '../support/stacks.js';
 
-const haveS6 = spawnSync('sh', ['-c', 'command -v s6-svscan && command -v s6-log && test -x /usr/bin/execlineb']).status === 0;
 const isRoot = process.getuid?.() === 0;
 
 
@@ -35,7 +35,8 @@ function servicedir(def: S6Definition, dir: string): void {
   }
 }
 
-describe.skipIf(!haveS6 || !isRoot)('upgraded daemon under s6-svscan', () => {
+describeStacks('upgraded daemon under s6-svscan', (stack) => describe.skipIf(!isRoot)(isRoot ? 'as root' : 'skipped: needs root (the daemon runs as nobody)', () => {
+  const s6 = (tool: string, ...args: string[]) => spawnSync(stack.tool(tool), args, { encoding: 'utf8', env: stack.env });
   const tmp = mkdtempSync(join(tmpdir(), 's6m-sup-'));
   const state = join(tmp, 'state');
   const scandir = join(tmp, 'scan');
@@ -74,11 +75,11 @@ describe.skipIf(!haveS6 || !isRoot)('upgraded daemon under s6-svscan', () => {
 
     servicedir(up.ws.tree.definitions.get('testd-srv')!, join(scandir, 'testd'));
     servicedir(up.ws.tree.definitions.get('testd-log')!, join(scandir, 'testd', 'log'));
-    svscan = startSvscan(scandir);
+    svscan = startSvscan(scandir, stack);
   });
 
   afterAll(async () => {
-    await stopSvscan(svscan, scandir);
+    await stopSvscan(svscan, scandir, stack);
     rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -88,7 +89,7 @@ describe.skipIf(!haveS6 || !isRoot)('upgraded daemon under s6-svscan', () => {
     const user = await until('the daemon user', () => read(join(state, 'user')));
     expect(user?.trim()).toBe('nobody');
     const stat = await until('ready state', () => {
-      const out = spawnSync('s6-svstat', [join(scandir, 'testd')], { encoding: 'utf8' }).stdout;
+      const out = s6('s6-svstat', join(scandir, 'testd')).stdout;
       return /ready/.test(out) && out;
     });
     expect(stat).toMatch(/^up /);
@@ -114,9 +115,9 @@ describe.skipIf(!haveS6 || !isRoot)('upgraded daemon under s6-svscan', () => {
   });
 
   it('stops on s6-svc -d with the chosen signal', async () => {
-    spawnSync('s6-svc', ['-d', join(scandir, 'testd')]);
+    s6('s6-svc', '-d', join(scandir, 'testd'));
     const sig = await until('the recorded signal', () => read(join(state, 'signal'))?.trim());
     expect(sig).toBe('INT');
-    await until('down state', () => /^down/.test(spawnSync('s6-svstat', [join(scandir, 'testd')], { encoding: 'utf8' }).stdout));
+    await until('down state', () => /^down/.test(s6('s6-svstat', join(scandir, 'testd')).stdout));
   });
-});
+}));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { missing } from '../support/stacks.js';
 import { spawnSync } from 'node:child_process';
 import { renderGraph } from '../../src/graph/render.js';
 import { definition, newTree, type S6Tree } from '../../src/s6rc/tree.js';
@@ -17,7 +18,7 @@ function sampleTree(): S6Tree {
   return tree;
 }
 
-const hasDot = spawnSync('dot', ['-V']).status === 0;
+const noDot = missing('Graphviz `dot` (apt install graphviz)', spawnSync('dot', ['-V']).status === 0);
 
 describe('graph rendering', () => {
   it('dot: nodes by type, dependency, membership and logging edges, names escaped', () => {
@@ -46,7 +47,7 @@ describe('graph rendering', () => {
     expect(renderGraph(b, 'dot')).toBe(renderGraph(a, 'dot'));
   });
 
-  it.skipIf(!hasDot)('Graphviz accepts the dot output and renders SVG', () => {
+  it.skipIf(noDot !== '')(`Graphviz accepts the dot output and renders SVG${noDot}`, () => {
     const r = spawnSync('dot', ['-Tsvg'], { input: renderGraph(sampleTree(), 'dot'), encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('<svg');

@@ -1,13 +1,12 @@
 /** Shared pieces for the robustness tests: temp roots, corpus lookup, invariants over import results. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../../src/model/diagnostic.js';
 import type { ImportResult } from '../../src/model/service.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
-export const CORPUS = resolve(REPO, process.env.S6M_CORPUS ?? '.cache/corpus');
-export const HAVE_CORPUS = existsSync(CORPUS);
+export { CORPUS, HAVE_CORPUS } from '../support/corpus.js';
 
 export function tempDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `s6m-robust-${tag}-`));

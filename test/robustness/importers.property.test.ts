@@ -12,6 +12,7 @@ import { importSysv } from '../../importers/sysv/index.js';
 import { importOpenrc } from '../../importers/openrc/index.js';
 import { importSystemd } from '../../importers/systemd/index.js';
 import type { ImportResult } from '../../src/model/service.js';
+import { CORPUS_SKIP } from '../support/corpus.js';
 import { CORPUS, HAVE_CORPUS, importViolations, withTempRoot, writeRoot } from './helpers.js';
 import { confD, lsbHeader, mutate, mutations, openrcScript, serviceFileName, shellDefaults, structuredSysvScript, structuredUnit, sysvScript, unitFile, unitName } from './generators.js';
 
@@ -142,7 +143,7 @@ function corpusFiles(sub: string): [string, string][] {
   return out;
 }
 
-describe.skipIf(!HAVE_CORPUS)(`mutated real files from the corpus (${HAVE_CORPUS ? CORPUS : `skipped: no corpus at ${CORPUS}; run ../shared/corpus/fetch-corpus.sh or set S6M_CORPUS`})`, () => {
+describe.skipIf(!HAVE_CORPUS)(`mutated real files from the corpus (${CORPUS}${CORPUS_SKIP})`, () => {
   const scripts = corpusFiles('etc/init.d');
   const units = [...corpusFiles('lib/systemd/system'), ...corpusFiles('usr/lib/systemd/system')].filter(([, p]) => /\.(service|target|socket|timer)$/.test(p));
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { checkTree } from '../../src/check/index.js';
 import { formatDiagnostic, type Diagnostic } from '../../src/model/diagnostic.js';
 import { buildCli, runCli } from './cli.js';
+import { CORPUS_SKIP } from '../support/corpus.js';
 import { CORPUS, HAVE_CORPUS, REPO, tempDir, writeRoot } from './helpers.js';
 
 const FIXTURE_HOST = join(REPO, 'test/fixtures/robustness/host');
@@ -141,7 +142,7 @@ describe('hostile files in a host root', () => {
   });
 });
 
-describe.skipIf(!HAVE_CORPUS)(`a copied corpus root (${HAVE_CORPUS ? CORPUS : `skipped: no corpus at ${CORPUS}; run ../shared/corpus/fetch-corpus.sh or set S6M_CORPUS`})`, () => {
+describe.skipIf(!HAVE_CORPUS)(`a copied corpus root (${CORPUS}${CORPUS_SKIP})`, () => {
   it('scan and convert leave every input byte, mode and mtime as it was', () => {
     const work = tempDir('corpus-untouched');
     try {

@@ -10,7 +10,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { planConversion } from '../../src/passes/index.js';
 import { checkTree } from '../../src/check/index.js';
-import { compileWithS6rc, findS6rcCompile } from '../../src/check/compile.js';
+import { compileWithS6rc } from '../../src/check/compile.js';
+import { describeStacks } from '../support/stacks.js';
 import { formatDiagnostic } from '../../src/model/diagnostic.js';
 import { RESERVED_PREFIXES } from '../../src/model/naming.js';
 import type { DepKind, DepRef, Evidence, HostFacts, ImportResult, Service, SourceFormat } from '../../src/model/service.js';
@@ -320,8 +321,7 @@ describe('importers -> passes -> writer on generated hosts', () => {
   });
 });
 
-const S6RC_COMPILE = findS6rcCompile();
-describe.skipIf(!S6RC_COMPILE)(`real s6-rc-compile on generated trees (${S6RC_COMPILE ?? 'skipped: s6-rc-compile not on PATH; install s6-rc to run this'})`, () => {
+describeStacks('real s6-rc-compile on generated trees', (stack) => {
   it('compiles a sample of generated trees (written by the simple loop and by writeTreeAtomic)', () => {
     let compiled = 0;
     fc.assert(
@@ -335,7 +335,7 @@ describe.skipIf(!S6RC_COMPILE)(`real s6-rc-compile on generated trees (${S6RC_CO
           const atomic = join(dir, 'atomic');
           expect(writeTreeAtomic(p!.tree, atomic, { force: false }).ok).toBe(true);
           for (const out of [loop, atomic]) {
-            const r = compileWithS6rc(out);
+            const r = compileWithS6rc(out, { path: stack.path });
             expect(r.output).toBe(r.ok ? r.output : '(compile succeeds)');
             expect(r.ok).toBe(true);
           }
@@ -357,7 +357,7 @@ describe.skipIf(!S6RC_COMPILE)(`real s6-rc-compile on generated trees (${S6RC_CO
           const out = join(root, '..', `${root.split('/').pop()}-out`);
           try {
             expect(writeTreeAtomic(p!.tree, out, { force: false }).ok).toBe(true);
-            const r = compileWithS6rc(out);
+            const r = compileWithS6rc(out, { path: stack.path });
             expect(r.output).toBe(r.ok ? r.output : '(compile succeeds)');
           } finally {
             rmSync(out, { recursive: true, force: true });

@@ -1,18 +1,18 @@
 /**
  * Quoting is a security boundary: every hostile argument written into a generated script must reach the
- * program byte for byte. Scripts are executed by Debian's real `execlineb`; a probe prints its argv
+ * program byte for byte. Scripts are executed by each stack's real `execlineb`; a probe prints its argv
  * NUL-separated, and what it prints must equal the input.
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, chmodSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { execlineLine, quoteExeclineWord, UnsafeArgvError } from '../../src/s6rc/execline.js';
 import { renderRunScript } from '../../src/s6rc/run-script.js';
+import { describeStacks, type Stack } from '../support/stacks.js';
 
-const EXECLINEB = '/usr/bin/execlineb';
 
 export const HOSTILE_ARGS: string[] = [
   'plain',
@@ -71,17 +71,17 @@ export const HOSTILE_ARGS: string[] = [
 let dir: string;
 let probe: string;
 
-function runExeclineFile(content: string): string[] {
+function runExeclineFile(stack: Stack, content: string): string[] {
   const file = join(dir, 'script');
   writeFileSync(file, content);
-  const out = execFileSync(EXECLINEB, ['-P', file], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(stack.tool('execlineb'), ['-P', file], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
   const text = out.toString('utf8');
   const parts = text.split('\0');
   parts.pop(); // every word ends with NUL, so the last split part is empty
   return parts;
 }
 
-describe.skipIf(!existsSync(EXECLINEB))('argv round trip through execlineb', () => {
+describeStacks('argv round trip through execlineb', (stack) => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 's6m-argv-'));
     probe = join(dir, 'probe');
@@ -92,18 +92,18 @@ describe.skipIf(!existsSync(EXECLINEB))('argv round trip through execlineb', () 
 
   it('each hostile argument alone reaches the program unchanged', () => {
     for (const arg of HOSTILE_ARGS) {
-      expect(runExeclineFile(execlineLine([probe, arg]) + '\n'), JSON.stringify(arg)).toEqual([arg]);
+      expect(runExeclineFile(stack, execlineLine([probe, arg]) + '\n'), JSON.stringify(arg)).toEqual([arg]);
     }
   });
 
   it('all hostile arguments at once, as a oneshot up line', () => {
-    expect(runExeclineFile(execlineLine([probe, ...HOSTILE_ARGS]) + '\n')).toEqual(HOSTILE_ARGS);
+    expect(runExeclineFile(stack, execlineLine([probe, ...HOSTILE_ARGS]) + '\n')).toEqual(HOSTILE_ARGS);
   });
 
   it('a longrun run script with hostile environment paths and arguments', () => {
     const script = renderRunScript({ argv: [probe, ...HOSTILE_ARGS], workdir: dir, umask: '022', stderrToStdout: true });
     expect(script.startsWith('#!/usr/bin/execlineb -P\n')).toBe(true);
-    expect(runExeclineFile(script)).toEqual(HOSTILE_ARGS);
+    expect(runExeclineFile(stack, script)).toEqual(HOSTILE_ARGS);
   });
 
   it('random strings round-trip (property)', () => {
@@ -112,7 +112,7 @@ describe.skipIf(!existsSync(EXECLINEB))('argv round trip through execlineb', () 
           fc.oneof(fc.string({ unit: 'binary-ascii', maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 })).filter((s) => !s.includes('\0')),
           { maxLength: 6 },
         ), (args) => {
-        expect(runExeclineFile(execlineLine([probe, ...args]) + '\n')).toEqual(args);
+        expect(runExeclineFile(stack, execlineLine([probe, ...args]) + '\n')).toEqual(args);
       }),
       { numRuns: 60 },
     );

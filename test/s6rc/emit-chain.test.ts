@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainCommands } from '../../src/s6rc/emit-chain.js';
 import { UnsafeArgvError } from '../../src/s6rc/execline.js';
+import { describeStacks, type Stack } from '../support/stacks.js';
 
-const EXECLINEB = '/usr/bin/execlineb';
 let dir: string;
 let probe: string;
 let log: string;
@@ -29,11 +29,11 @@ function runs(): string[][] {
   return out;
 }
 
-function run(script: string): number {
+function run(stack: Stack, script: string): number {
   writeFileSync(log, '');
   const file = join(dir, 'up');
   writeFileSync(file, script);
-  return spawnSync(EXECLINEB, ['-P', file], { stdio: 'ignore' }).status ?? -1;
+  return spawnSync(stack.tool('execlineb'), ['-P', file], { stdio: 'ignore', env: stack.env }).status ?? -1;
 }
 
 describe('chainCommands', () => {
@@ -47,7 +47,7 @@ describe('chainCommands', () => {
   });
 });
 
-describe.skipIf(!existsSync(EXECLINEB))('chainCommands through the real execlineb', () => {
+describeStacks('chainCommands through the real execlineb', (stack) => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 's6m-chain-'));
     probe = join(dir, 'probe');
@@ -63,18 +63,18 @@ describe.skipIf(!existsSync(EXECLINEB))('chainCommands through the real execline
       [probe, 'second', 'line\nbreak', '#not-a-comment', '$HOME', 'if'],
       [probe, 'third', '}', '{ }'],
     ];
-    expect(run(chainCommands(cmds) + '\n')).toBe(0);
+    expect(run(stack, chainCommands(cmds) + '\n')).toBe(0);
     expect(runs()).toEqual(cmds.map((c) => c.slice(1)));
   });
 
   it('a failing command stops the chain and the chain fails', () => {
-    expect(run(chainCommands([[probe, 'ok'], [probe, 'fail'], [probe, 'never']]) + '\n')).not.toBe(0);
+    expect(run(stack, chainCommands([[probe, 'ok'], [probe, 'fail'], [probe, 'never']]) + '\n')).not.toBe(0);
     expect(runs()).toEqual([['ok'], ['fail']]);
   });
 
   it('execlineb -Pc parses it the same way', () => {
     writeFileSync(log, '');
-    execFileSync(EXECLINEB, ['-Pc', chainCommands([['echo', 'a b'], [probe, 'x y', 'z']])], { stdio: 'ignore' });
+    execFileSync(stack.tool('execlineb'), ['-Pc', chainCommands([['echo', 'a b'], [probe, 'x y', 'z']])], { stdio: 'ignore', env: stack.env });
     expect(runs()).toEqual([['x y', 'z']]);
   });
 });

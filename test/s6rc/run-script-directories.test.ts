@@ -13,6 +13,7 @@ import type { Service } from '../../src/model/service.js';
 import { emitTree } from '../../src/s6rc/emit.js';
 import { renderRunScript } from '../../src/s6rc/run-script.js';
 import { svc } from '../passes/factory.js';
+import { describeStacks } from '../support/stacks.js';
 
 const o = (line: number) => ({ file: '/lib/systemd/system/d.service', line });
 
@@ -70,9 +71,9 @@ describe('rendering', () => {
   });
 });
 
-const canRun = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'test -x /usr/bin/execlineb && command -v s6-setuidgid && id nobody'], { stdio: 'ignore' }).status === 0;
+const isRoot = process.getuid?.() === 0;
 
-describe.skipIf(!canRun)('the run script under execlineb (root)', () => {
+describeStacks('the run script under execlineb', (stack) => describe.skipIf(!isRoot)(isRoot ? 'as root' : 'skipped: needs root, to become nobody', () => {
   const tmp = mkdtempSync(join(tmpdir(), 's6m-dirs-'));
   chmodSync(tmp, 0o755); // mkdtemp makes it 0700: nobody could not reach the directory inside
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -86,7 +87,7 @@ describe.skipIf(!canRun)('the run script under execlineb (root)', () => {
     });
     writeFileSync(join(tmp, 'run-script'), script);
     for (let i = 0; i < 2; i++) { // the second start finds the directory already there
-      const r = spawnSync('/usr/bin/execlineb', ['-P', join(tmp, 'run-script')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = spawnSync(stack.tool('execlineb'), ['-P', join(tmp, 'run-script')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe('nobody\n750 nobody\n');
     }
@@ -97,4 +98,4 @@ describe.skipIf(!canRun)('the run script under execlineb (root)', () => {
     expect(st.uid).toBe(Number(nobody));
     expect(statSync(join(target, 'pid')).uid).toBe(Number(nobody));
   });
-});
+}));

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { STACK_VERSIONS, stackEnvName } from './stacks.js';
+import { STACK_VERSIONS, stackEnvName } from './stack-names.js';
 
 export default function setup(): void {
   const project = resolve(import.meta.dirname, '../..');

@@ -1,10 +1,7 @@
 /** The two verdicts every end-to-end test wants on a written tree: our validator, then the real compiler. */
 import { expect } from 'vitest';
 import { checkTree, compileWithS6rc } from '../../src/check/index.js';
-import { findS6rcCompile } from '../../src/check/compile.js';
-
-/** s6-rc is not packaged by Debian: compile only where it was installed by hand (or in CI images). */
-export const haveCompile = findS6rcCompile() !== undefined;
+import { STACKS, type Stack } from './stacks.js';
 
 /** The validator accepts the tree; its errors are printed if not. */
 export function expectValidates(dir: string): void {
@@ -13,8 +10,18 @@ export function expectValidates(dir: string): void {
   expect(checked.ok).toBe(true);
 }
 
-/** The real s6-rc-compile accepts the tree (call only when `haveCompile`). */
-export function expectCompiles(dir: string): void {
-  const r = compileWithS6rc(dir);
-  expect(r.ok, r.output).toBe(true);
+/** The real s6-rc-compile of the given stacks (default: every built one, STACKS_TITLE) accepts the tree. */
+export function expectCompiles(dir: string, stacks: readonly Stack[] = STACKS): void {
+  for (const stack of stacks) {
+    const r = compileWithS6rc(dir, { path: stack.path });
+    expect(r.available, `s6-rc ${stack.version}: no s6-rc-compile in ${stack.bin}`).toBe(true);
+    expect(r.version, `s6-rc ${stack.version} detected as ${r.version}`).toBe(stack.version);
+    expect(r.ok, `s6-rc ${stack.version}: ${r.output}`).toBe(true);
+  }
+}
+
+/** Both verdicts. */
+export function expectValid(dir: string): void {
+  expectValidates(dir);
+  expectCompiles(dir);
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importOpenrc } from '../../importers/openrc/index.js';
 import { importSystemd } from '../../importers/systemd/index.js';
@@ -15,8 +15,9 @@ import { emptyState } from '../../src/state/state.js';
 import { upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
 import { writeTreeForTest } from './disk.js';
 
-const corpus = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
-const have = existsSync(corpus);
+import { CORPUS as corpus, CORPUS_SKIP } from '../support/corpus.js';
+
+const have = CORPUS_SKIP === '';
 
 function files(dir: string, keep: (n: string) => boolean): string[] {
   return existsSync(dir) ? readdirSync(dir).filter(keep).sort().map((n) => join(dir, n)) : [];
@@ -30,7 +31,7 @@ function isOpenrc(path: string): boolean {
   }
 }
 
-describe.skipIf(!have)(`upgrade over the corpus (${corpus})`, () => {
+describe.skipIf(!have)(`upgrade over the corpus (${corpus})${CORPUS_SKIP}`, () => {
   const tmp = mkdtempSync(join(tmpdir(), 's6m-upcorpus-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -13,6 +13,7 @@ import { definition, newTree } from '../../src/s6rc/tree.js';
 import { emptyState } from '../../src/state/state.js';
 import { upgrade, type UpgradeRequest, type Workspace } from '../../src/upgrade/upgrade.js';
 import { openrc, service, ssd, sysv, unit } from './build.js';
+import { describeStacks } from '../support/stacks.js';
 
 function ws(s: Service): Workspace {
   const t = newTree();
@@ -86,9 +87,9 @@ describe('numeric accounts', () => {
 });
 
 // Run the rendered chain with the real execline and s6 tools (needs root to change ids and lower nice).
-const canRun = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'test -x /usr/bin/execlineb && command -v s6-applyuidgid && test -x /usr/bin/nice'], { stdio: 'ignore' }).status === 0;
+const isRoot = process.getuid?.() === 0;
 
-describe.skipIf(!canRun)('the chain under execlineb', () => {
+describeStacks('the chain under execlineb', (stack) => describe.skipIf(!isRoot)(isRoot ? 'as root' : 'skipped: needs root, to change ids and lower nice', () => {
   const dir = mkdtempSync(join(tmpdir(), 's6m-chain-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -96,16 +97,16 @@ describe.skipIf(!canRun)('the chain under execlineb', () => {
     const s = daemon({ nicelevel: '5', chuid: '4242:4343' });
     const { script } = run(s, { command: ['/bin/sh', '-c', 'echo "$(id -u) $(id -g) $(id -G) $(nice)"'] });
     writeFileSync(join(dir, 'run'), script);
-    const r = spawnSync('/usr/bin/execlineb', ['-P', join(dir, 'run')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(stack.tool('execlineb'), ['-P', join(dir, 'run')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('4242 4343 4343 5\n');
   });
 
   it('s6-setuidgid with a bare number fails, which is why it is never written', () => {
-    const r = spawnSync('s6-setuidgid', ['4242', '/bin/true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(stack.tool('s6-setuidgid'), ['4242', '/bin/true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
     expect(r.status).not.toBe(0);
   });
-});
+}));
 
 describe('a privileged ExecStart (+, !)', () => {
   const withUser = (prefixes: string[]) => {

@@ -38,7 +38,7 @@ s6-rc-compile message it corresponds to), 2 usage error (DIR missing, or --compi
       }
       const ok = result.ok && (compile ? compile.ok : true);
       if (opts.json) {
-        await printJson(compile ? { ok, diagnostics: result.diagnostics, compile: { ok: compile.ok, output: compile.output } } : { ok, diagnostics: result.diagnostics });
+        await printJson(compile ? { ok, diagnostics: result.diagnostics, compile: { ok: compile.ok, output: compile.output, compiler: compile.compiler, s6rc: compile.version } } : { ok, diagnostics: result.diagnostics });
       } else {
         printDiagnostics(result.diagnostics);
         if (compile) {
@@ -47,7 +47,7 @@ s6-rc-compile message it corresponds to), 2 usage error (DIR missing, or --compi
             process.stderr.write(`s6migrate check: s6-rc-compile ${compile.ok ? 'accepted' : 'rejected'} the tree but the validator ${result.ok ? 'accepted' : 'rejected'} it; please report this\n`);
           }
         }
-        process.stderr.write(`${dir}: ${ok ? 'valid' : 'invalid'}${compile ? ` (s6-rc-compile: ${compile.ok ? 'ok' : 'failed'})` : ''}\n`);
+        process.stderr.write(`${dir}: ${ok ? 'valid' : 'invalid'}${compile ? ` (s6-rc ${compile.version} s6-rc-compile ${compile.compiler}: ${compile.ok ? 'ok' : 'failed'})` : ''}\n`);
       }
       process.exitCode = ok ? EXIT_OK : EXIT_ATTENTION;
     });

@@ -3,6 +3,7 @@
  * assignments, nothing that acts), sourced by dash in OpenRC's order with a clean environment; the
  * values and the daemon argv dash computes must be the ones the importer reads.
  */
+import { missing } from '../../support/stacks.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -88,7 +89,9 @@ const CASES: [string, Case][] = [
   }],
 ];
 
-describe.skipIf(!existsSync(DASH))('static reading agrees with dash', () => {
+const noDash = missing(`${DASH} (Debian's /bin/sh)`, existsSync(DASH));
+
+describe.skipIf(noDash !== '')(`static reading agrees with dash${noDash}`, () => {
   it.each(CASES)('%s', (_label, c) => {
     const name = 'tty.ttyS0';
     const sh = viaDash(c, name);
