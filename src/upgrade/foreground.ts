@@ -45,6 +45,8 @@ export interface ForegroundProposal {
   privileged?: boolean;
   /** Directories systemd made for an option the upgrade dropped (dbus.socket's /run/dbus): made first. */
   socketDirs?: string[];
+  /** The command as the source ran it, before the foreground fix and translations. */
+  original?: string[];
 }
 
 /**
@@ -89,6 +91,8 @@ interface Candidate {
   /** Why the command cannot run outside systemd (a variable only systemd sets); refused if it wins. */
   systemdOnly?: string;
   socketDirs?: string[];
+  /** The argv as the source wrote it (before the table's fix or a dropped option). */
+  original?: string[];
 }
 
 /**
@@ -207,6 +211,7 @@ function fromSystemd(service: Service, out: Candidate[], forking: Candidate[], o
       : { kind: 'systemd', argv, confidence, reasons: [`${ev.unit} is Type=${type}: its ExecStart stays in the foreground`, ...reasons], origin: line.origin, readiness, unitType: type };
     if (priv.length > 0) c.privileged = true;
     if (only.dirs) c.socketDirs = only.dirs;
+    c.original = [...line.argv];
     if (onlyVars.length > 0) c.systemdOnly = `${ev.unit}'s ExecStart uses ${onlyVars.map((v) => '$' + v).join(', ')}, which only systemd sets for the process it starts; give the command with --command`;
     if (type === 'forking') forking.push(c);
     else if (FOREGROUND_UNIT_TYPES.has(type)) out.push(c);
@@ -299,7 +304,7 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
     const reasons = [...f.reasons, `daemon table: ${entry.source}`];
     if (entry.note) reasons.push(entry.note);
     const confidence: Confidence = f.confidence === 'low' || entry.confidence === 'low' ? 'low' : f.confidence === 'medium' || entry.confidence === 'medium' ? 'medium' : 'high';
-    direct.push({ ...f, argv, confidence, reasons });
+    direct.push({ ...f, argv, confidence, reasons, original: f.original ?? f.argv });
   }
 
   direct.sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind));
@@ -359,6 +364,7 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
   if (winner.origin) result.origin = winner.origin;
   if (winner.privileged) result.privileged = true;
   if (winner.socketDirs) result.socketDirs = winner.socketDirs;
+  if (winner.kind !== 'user') result.original = winner.original ?? winner.argv;
   if (winner.live) {
     const t = winner.live;
     // The foreground fixes insert words after the program and drop daemonizing ones; the tail survives

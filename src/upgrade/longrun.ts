@@ -40,6 +40,8 @@ export interface LongrunPlan {
   carried: string[];
   /** Start-time work of the source the longrun does not do: the proposal is low confidence. */
   dropped: string[];
+  /** Start-time work the run script does before the daemon (also in `carried`). */
+  startWork: string[];
   user?: string;
   logDir?: string;
 }
@@ -212,7 +214,7 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     if (tree.definitions.get('local-fs')?.type === 'bundle') log.dependencies = ['local-fs'];
     defs.push(log);
   }
-  const plan: LongrunPlan = { definitions: defs, notCarried, carried, dropped: work.dropped };
+  const plan: LongrunPlan = { definitions: defs, notCarried, carried, dropped: work.dropped, startWork: work.carried };
   if (account.user) plan.user = account.group ? `${account.user}:${account.group}` : account.user;
   if (opts.log) plan.logDir = logDir;
   return { ok: true, plan };

@@ -14,6 +14,7 @@ import { importSysv } from '../../importers/sysv/index.js';
 import type { Service } from '../../src/model/service.js';
 import { definition, newTree } from '../../src/s6rc/tree.js';
 import { emptyState } from '../../src/state/state.js';
+import { differences } from '../../src/upgrade/differences.js';
 import { upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
 import { STACK_ROWS } from '../support/stacks.js';
 import { openrc, service } from './build.js';
@@ -166,5 +167,31 @@ describe.each(STACK_ROWS)('carried work runs for real before the daemon (s6 stac
     writeFileSync(join(root, 'missing.conf'), '');
     expect(run(runOf(up(s), 'food')).status).toBe(0);
     expect(existsSync(out)).toBe(true);
+  });
+});
+
+describe('differences from the original run (for the wizard)', () => {
+  it.skipIf(!has('nginx-common'))('nginx.service: the command rewritten, nginx -t kept, supervision, readiness', () => {
+    const r = up(fromCorpus('nginx-common', 'unit', 'nginx.service'));
+    if (!r.ok) throw new Error(r.reason);
+    const d = differences(r.proposal);
+    expect(d).toContainEqual({ kind: 'command', text: "runs `/usr/sbin/nginx -g 'master_process on; daemon off;'` instead of `/usr/sbin/nginx -g 'daemon on; master_process on;'`" });
+    expect(d.filter((x) => x.kind === 'start-work').map((x) => x.text).join('\n')).toMatch(/ExecStartPre=\/usr\/sbin\/nginx -t/);
+    expect(d.map((x) => x.kind)).toEqual(expect.arrayContaining(['supervision', 'readiness']));
+  });
+
+  it.skipIf(!has('dbus'))('dbus.service: the systemd-only options dropped are listed', () => {
+    const r = up(fromCorpus('dbus', 'unit', 'dbus.service'));
+    if (!r.ok) throw new Error(r.reason);
+    const d = differences(r.proposal);
+    expect(d.find((x) => x.kind === 'command' && x.text.startsWith('runs '))?.text).toContain('--address=systemd:');
+    expect(d.some((x) => x.text.startsWith('dropped --address=systemd: --systemd-activation'))).toBe(true);
+    expect(d.some((x) => x.kind === 'start-work' && x.text.startsWith('/run/dbus'))).toBe(true);
+  });
+
+  it.skipIf(!has('openssh-server'))('ssh init script with --yes: the work not done any more is listed', () => {
+    const r = up(fromCorpus('openssh-server', 'script', 'ssh'));
+    if (!r.ok) throw new Error(r.reason);
+    expect(differences(r.proposal).filter((x) => x.kind === 'start-work' && x.text.startsWith('not done any more')).map((x) => x.text).join('\n')).toContain('$SSHD_OPTS -t');
   });
 });
