@@ -37,6 +37,11 @@ export interface DepRef {
    * present and enabled") and OpenRC `use` ("if it is in the same runlevel").
    */
   ifStarted?: boolean;
+  /**
+   * The services this reference means on this host, when the host's init system picks among providers
+   * of a virtual name (OpenRC's librc, see src/passes/openrc-providers.ts). Empty: none (dropped).
+   */
+  providers?: string[];
   /** Phase the dependency applies to: start (default) or only stop (LSB Required-Stop etc.). */
   phase?: 'start' | 'stop';
   origin: Origin;

@@ -34,10 +34,25 @@ function facilitiesOf(reg: Registry, s: Service): Set<string> {
   return out;
 }
 
+/**
+ * Only a provider the host starts stands for a facility (issue 11): LSB facilities follow the enabled
+ * rc?.d links, a systemd target pulls only what is linked to it, OpenRC picks among the providers in the
+ * runlevel (its own choice, src/passes/openrc-providers.ts, replaces the bundle for OpenRC references).
+ * An installed provider the host does not start would otherwise be pulled in by every dependent.
+ */
+function started(s: Service): boolean {
+  return s.startIn.length > 0;
+}
+
 export function addFacilityBundles(reg: Registry, host: HostFacts, diagnostics: Diagnostic[]): void {
   const nestedOrigin = new Map<string, Origin>();
+  const idle = new Map<string, string[]>();
   for (const s of reg.services.values()) {
-    for (const f of facilitiesOf(reg, s)) facilityBundle(reg, f, { file: sourceFile(s) }).members.add(serviceNode(s.name));
+    for (const f of facilitiesOf(reg, s)) {
+      const bundle = facilityBundle(reg, f, { file: sourceFile(s) });
+      if (started(s)) bundle.members.add(serviceNode(s.name));
+      else idle.set(f, [...(idle.get(f) ?? []), s.name]);
+    }
   }
   const keys = Object.keys(host.facilityMembers).sort();
   for (const key of keys) {
@@ -56,12 +71,22 @@ export function addFacilityBundles(reg: Registry, host: HostFacts, diagnostics: 
         continue;
       }
       const owners = reg.services.has(member) ? [member] : reg.providers.get(member) ?? [];
-      for (const o of owners) bundle.members.add(serviceNode(o));
+      for (const o of owners) {
+        if (started(reg.services.get(o)!)) bundle.members.add(serviceNode(o));
+        else idle.set(name, [...(idle.get(name) ?? []), o]);
+      }
       if (owners.length === 0 && !m.optional) {
         bundle.notes.push(diag('note', 'facility-member-missing', m.origin.file, m.origin.line,
           `facility ${name}: member ${JSON.stringify(member)} from ${m.origin.file} is not installed on this host`));
       }
     }
+  }
+  for (const [f, names] of idle) {
+    const bundle = reg.bundles.get(f)!;
+    const left = [...new Set(names)].filter((n) => !bundle.members.has(serviceNode(n))).sort();
+    if (left.length === 0) continue;
+    bundle.notes.push(diag('note', 'facility-provider-not-started', sourceFile(reg.services.get(left[0]!)!), undefined,
+      `facility ${f}: ${left.join(', ')} ${left.length > 1 ? 'provide' : 'provides'} it but the host does not start ${left.length > 1 ? 'them' : 'it'}; not part of the facility (a dependent would pull ${left.length > 1 ? 'them' : 'it'} in)`));
   }
   breakBundleCycles(reg, nestedOrigin, diagnostics);
 }

@@ -47,10 +47,6 @@ export function finalize(reg: Registry, edges: readonly Edge[], diagnostics: Dia
         `bundle ${wanted} (${b.reason}) is named ${name}: a service already has the name ${wanted}`));
     }
     diagnostics.push(...b.notes);
-    if (b.members.size === 0 && b.reason.startsWith('facility ')) {
-      diagnostics.push(diag('note', 'facility-empty', b.origin?.file ?? name, b.origin?.line,
-        `${b.reason}: nothing provides it on this host; bundle ${name} is empty`));
-    }
     bundles.push({ name, contents: [...new Set([...b.members].map(nameOf))].sort(cmp), reason: b.reason });
   }
   bundles.sort((a, b) => cmp(a.name, b.name));

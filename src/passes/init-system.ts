@@ -16,6 +16,7 @@ import type { InitSystem } from '../host-init.js';
 import type { DepRef, HostFacts, Service, SysvEvidence } from '../model/service.js';
 import { OPENRC_STOP_LEVELS } from '../../importers/openrc/runlevels.js';
 import { sourceFile } from './merge.js';
+import { chooseOpenrcProviders } from './openrc-providers.js';
 
 /** systemd-sysv-generator's runlevel table: rcN.d S link -> the target that wants the generated unit. */
 const GENERATOR_TARGET: Record<string, string> = {
@@ -56,6 +57,12 @@ function forSystemd(s: Service, diagnostics: Diagnostic[]): Service {
   return { ...s, startIn: targets, enabled: { value: targets.length > 0, why } };
 }
 
+/** Debian's lsb2rcconf turns every LSB start dependency into `use`: order only, never a pull. */
+function lsbAsUse(d: DepRef): DepRef {
+  if (d.phase === 'stop' || (d.kind !== 'requires' && d.kind !== 'wants')) return d;
+  return { ...d, kind: 'wants', ifStarted: true };
+}
+
 function forOpenrc(s: Service, host: HostFacts): Service {
   const levels = Object.entries(host.openrcRunlevels ?? {})
     .filter(([level, names]) => !OPENRC_STOP_LEVELS.has(level) && names.includes(s.name))
@@ -65,7 +72,7 @@ function forOpenrc(s: Service, host: HostFacts): Service {
   const why = levels.length > 0
     ? `in runlevel${levels.length > 1 ? 's' : ''} ${levels.join(', ')} (/etc/runlevels; OpenRC runs LSB scripts)`
     : 'in no OpenRC runlevel (its rc?.d links are not read by OpenRC)';
-  return { ...s, startIn, enabled: { value: startIn.length > 0, why } };
+  return { ...s, startIn, deps: s.deps.map(lsbAsUse), enabled: { value: startIn.length > 0, why } };
 }
 
 export function adaptToInit(services: readonly Service[], host: HostFacts, init: InitSystem, diagnostics: Diagnostic[]): Service[] {
@@ -76,7 +83,7 @@ export function adaptToInit(services: readonly Service[], host: HostFacts, init:
     if (init === 'openrc' && s.format === 'sysv') return forOpenrc(s, host);
     return s;
   });
-  return init === 'openrc' ? adapted : orderByRcNumbers(adapted);
+  return init === 'openrc' ? chooseOpenrcProviders(adapted, host, diagnostics) : orderByRcNumbers(adapted);
 }
 
 /**

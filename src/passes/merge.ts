@@ -143,6 +143,8 @@ function mergeHosts(init: InitSystem, results: ImportResult[], diagnostics: Diag
       (host.facilityMembers[facility] ??= []).push(...members);
     }
   }
+  const runlevels = results.find((r) => r.host.openrcRunlevels)?.host.openrcRunlevels;
+  if (runlevels) host.openrcRunlevels = runlevels;
   const defaults = results
     .filter((r) => r.host.defaultBundles)
     .sort((a, b) => FORMAT_RANK[init][resultFormat(a)] - FORMAT_RANK[init][resultFormat(b)] ||

@@ -94,7 +94,10 @@ export function cleanServiceNames(input: readonly Service[]): NamesResult {
       name: refName(s.name),
       provides: [...new Set(s.provides.map(refName))].filter((p) => p !== refName(s.name)).sort(cmp),
       // Facility targets are canonical names from the table; everything else may name a renamed service.
-      deps: s.deps.map((d) => (d.facility || d.target.startsWith('$') ? d : { ...d, target: refName(d.target) })),
+      deps: s.deps.map((d) => {
+        const named = d.facility || d.target.startsWith('$') ? d : { ...d, target: refName(d.target) };
+        return d.providers ? { ...named, providers: d.providers.map(refName) } : named;
+      }),
       startIn: [...new Set(s.startIn.map(cleanName))].sort(cmp),
     }))
     .sort((a, b) => cmp(a.name, b.name));

@@ -67,8 +67,12 @@ export function facilityKey(key: string, table: ReadonlyMap<string, string>): st
   return table.get(key) ?? table.get(`$${key}`) ?? (key.startsWith('$') ? key.slice(1) : key);
 }
 
-/** Start bundles every boot goes through first (Debian Policy 9.3: rcS.d; openrc(8): sysinit). */
-const EARLY_LEVELS = ['runlevel-S', 'runlevel-sysinit'];
+/**
+ * Start bundles every boot goes through first (Debian Policy 9.3: rcS.d; openrc(8): sysinit), and
+ * OpenRC's boot runlevel, part of every other runlevel (librc's valid_service() accepts a service of the
+ * boot level for `use`/`after` from any level but sysinit).
+ */
+const EARLY_LEVELS = ['runlevel-S', 'runlevel-sysinit', 'runlevel-boot'];
 
 export class Registry {
   readonly services = new Map<string, Service>();

@@ -61,6 +61,16 @@ function resolveOne(reg: Registry, s: Service, d: DepRef, edges: Edge[], diagnos
     note('dep-conflicts', `conflicts with ${describeRef(d)}: s6-rc has no conflicts; not mapped`);
     return;
   }
+  if (d.providers !== undefined) {
+    // The host's init system already chose what the name means (OpenRC provider selection).
+    const chosen = d.providers.filter((p) => p !== s.name);
+    if (chosen.length === 0) {
+      note('dep-no-provider', `${why}: no provider is started here, and the host's init system starts none for it; dropped`);
+      return;
+    }
+    for (const p of chosen) resolveOne(reg, s, { kind: d.kind, target: p, facility: false, origin: d.origin, ...(d.ifStarted ? { ifStarted: true } : {}) }, edges, diagnostics);
+    return;
+  }
   let node = lookup(reg, d);
   if (node === undefined) {
     if (d.kind === 'requires') {
@@ -76,6 +86,14 @@ function resolveOne(reg: Registry, s: Service, d: DepRef, edges: Edge[], diagnos
   const self = serviceNode(s.name);
   if (node === self) return;
   const atoms = reg.atomsOf(node);
+  if (d.facility && atoms.size === 0 && d.kind !== 'after' && d.kind !== 'before') {
+    // An absent facility is said per service, at the level an absent service is (issue 11).
+    if (d.kind === 'requires') {
+      diagnostics.push(diag('warning', 'dep-missing', d.origin.file, d.origin.line,
+        `${s.name}: requires ${describeRef(d)}, which no service the host starts provides: depends on an empty bundle ${parseNode(node).name}`, s.name));
+    } else note('dep-absent', `${why}: no service the host starts provides it; dropped`);
+    if (d.kind !== 'requires') return;
+  }
   if (parseNode(node).kind === 'bundle' && atoms.has(s.name)) {
     note('dep-self-member', `${why}: it is itself a member of that bundle; dropped`);
     return;

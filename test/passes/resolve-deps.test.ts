@@ -31,20 +31,24 @@ describe('dependency resolution', () => {
     expect(codes(plan, 'dep-absent')[0]!.message).toContain('phantom');
   });
 
-  it('facility bundle: providers by provides alias, not by a similar name; empty facility -> note', () => {
+  it('facility bundle: started providers by provides alias, not by a similar name; an empty facility is a warning per dependent', () => {
+    const on = { startIn: ['runlevel-2'] };
     const plan = planConversion([result([
-      svc('networking', { provides: ['networking'] }),
-      svc('net.eth0', { format: 'openrc', provides: ['net'] }),
-      svc('rsyslog', { provides: ['syslog'] }),
+      svc('networking', { provides: ['networking'], ...on }),
+      svc('net.eth0', { provides: ['net'], ...on }),
+      svc('rsyslog', { provides: ['syslog'], ...on }),
+      svc('syslog-ng', { provides: ['syslog'] }),
       svc('app', { deps: [dep('requires', 'network', { facility: true }), dep('requires', 'time', { facility: true }), dep('wants', 'syslog', { facility: true })] }),
+      svc('other', { deps: [dep('requires', 'time', { facility: true })] }),
     ])]);
     expect(depsOf(plan, 'app')).toEqual(['network', 'syslog', 'time']);
     expect(contentsOf(plan, 'network')).toEqual(['net.eth0']);
+    // syslog-ng is installed but not started: not part of the facility, with a note.
     expect(contentsOf(plan, 'syslog')).toEqual(['rsyslog']);
+    expect(codes(plan, 'facility-provider-not-started').map((d) => d.message)).toEqual([expect.stringContaining('syslog-ng provides it')]);
     expect(contentsOf(plan, 'time')).toEqual([]);
-    const empty = codes(plan, 'facility-empty');
-    expect(empty.map((d) => d.message).join()).toContain('facility time');
-    expect(empty.every((d) => d.severity === 'note')).toBe(true);
+    // Same level as a missing service, once per dependent.
+    expect(codes(plan, 'dep-missing').map((d) => [d.severity, d.service])).toEqual([['warning', 'app'], ['warning', 'other']]);
   });
 
   it('facility references in any spelling meet in one bundle', () => {
@@ -62,8 +66,8 @@ describe('dependency resolution', () => {
       portmap: [{ name: 'portmap', optional: true, origin: o }],
     } });
     const plan = planConversion([result([
-      svc('networking'),
-      svc('rpcbind'),
+      svc('networking', { startIn: ['runlevel-2'] }),
+      svc('rpcbind', { startIn: ['runlevel-2'] }),
       svc('app', { deps: [dep('requires', 'named', { facility: true }), dep('requires', 'portmap', { facility: true })] }),
     ], h)]);
     expect(contentsOf(plan, 'network')).toEqual(['networking']);
