@@ -81,12 +81,17 @@ export function buildWrapper(ev: SystemdEvidence, pidfile: string | undefined, k
     }
   }
 
-  if (ev.execStart.length === 0 && !(type === 'oneshot' && startLines.length > 0)) {
+  // A oneshot may have only ExecStop= (with RemainAfterExit=yes: work at shutdown), which systemd accepts.
+  if (ev.execStart.length === 0 && !(type === 'oneshot' && (startLines.length > 0 || stopLines.length > 0))) {
     findings.push({ code: 'unit-no-exec-start', origin, message: `${ev.unit} has no ExecStart=: nothing to run, no wrapper` });
     return { findings };
   }
 
   if (type === 'oneshot') {
+    if (startLines.length === 0) {
+      findings.push({ code: 'unit-stop-only', origin,
+        message: 'Type=oneshot with only ExecStop=: work at shutdown; the oneshot\'s up does nothing and its down runs ExecStop=' });
+    }
     if (!ev.remainAfterExit) {
       findings.push({ code: 'unit-oneshot-no-remain', origin,
         message: 'Type=oneshot without RemainAfterExit=yes: systemd considers it stopped once it ran (and runs ExecStop right away); an s6-rc oneshot stays up until brought down' });
