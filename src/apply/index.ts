@@ -11,11 +11,12 @@ import { quote as shellQuote } from 'shell-quote';
 import { checkTree } from '../check/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { cmp } from '../model/diagnostic.js';
-import { EXIT_ATTENTION, EXIT_OK, EXIT_USAGE } from '../cli/exit-codes.js';
+import { EXIT_ATTENTION, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE } from '../cli/exit-codes.js';
+import { readUpState, stillDown, type UpState } from './bring-up.js';
 import { conversionFile } from './conversion-file.js';
 import * as store from './db-store.js';
 import { diffTrees, fingerprintTree, hashTree, type SourceDiff, type TreePrint } from './diff.js';
-import { compile, explainUpdateExit, update, type ToolRun } from './switch.js';
+import { compile, DEFAULT_TIMEOUT_SECONDS, explainUpdateExit, runLive, update, updateLive, type LiveRun, type ToolRun } from './switch.js';
 import { describeS6rc, findTools, INSTALL_HINT, type S6rcTool, type S6rcVersion } from '../s6rc/tools.js';
 
 export interface SwitchOptions {
@@ -28,6 +29,10 @@ export interface SwitchOptions {
   scandir?: string;
   /** PATH to find the s6-rc tools on (tests point it elsewhere). */
   pathEnv?: string;
+  /** Limit on s6-rc-update and on bringing services up, in seconds (0: none). */
+  timeoutSeconds?: number;
+  /** Progress lines while waiting on s6-rc-update or s6-rc (the CLI prints them on stderr). */
+  progress?: (line: string) => void;
   now?: Date;
 }
 
@@ -43,7 +48,10 @@ export interface SwitchReport {
   s6rc?: S6rcVersion;
   conversion?: string;
   preview?: ToolRun;
-  update?: ToolRun;
+  update?: LiveRun;
+  /** Services brought up after the switch because they (or the bundle naming them) were up before. */
+  broughtUp?: string[];
+  bringUp?: LiveRun;
   pruned: string[];
   /** Commands for the user to run next (first install). */
   nextSteps: string[];
@@ -57,6 +65,8 @@ interface Ctx {
   live: string;
   opts: SwitchOptions;
   tools: Partial<Record<S6rcTool, string>>;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
   report: SwitchReport;
 }
 
@@ -74,6 +84,8 @@ function refuse(r: SwitchReport, message: string, code = EXIT_USAGE): SwitchRepo
 /** Checks shared by apply and rollback; returns the context or a refusal. */
 function prepare(opts: SwitchOptions, report: SwitchReport, needed: readonly S6rcTool[]): Ctx | SwitchReport {
   if (!Number.isInteger(opts.keep) || opts.keep < 1) return refuse(report, `--keep must be a whole number of at least 1, not ${opts.keep}`);
+  const seconds = opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!Number.isInteger(seconds) || seconds < 0) return refuse(report, `--timeout must be a whole number of seconds (0: no limit), not ${opts.timeoutSeconds}`);
   const lookup = findTools(opts.pathEnv ?? process.env.PATH);
   const { found, missing } = lookup;
   const lacking = needed.filter((t) => missing.includes(t));
@@ -92,10 +104,11 @@ function prepare(opts: SwitchOptions, report: SwitchReport, needed: readonly S6r
   if (lexists(live) && store.liveDatabase(live) === undefined) {
     return refuse(report, `${live} exists but ${live}/compiled does not lead to a database: not an s6-rc live directory`);
   }
-  return { root, live, opts, tools: found, report };
+  const pathEnv = opts.pathEnv ?? process.env.PATH;
+  return { root, live, opts, tools: found, env: { ...process.env, ...(pathEnv === undefined ? {} : { PATH: pathEnv }) }, timeoutMs: seconds * 1000, report };
 }
 
-export function apply(sourceDir: string, opts: SwitchOptions): SwitchReport {
+export async function apply(sourceDir: string, opts: SwitchOptions): Promise<SwitchReport> {
   const report = newReport();
   const src = resolve(sourceDir);
   if (!isDir(src)) return refuse(report, `${sourceDir}: not a directory`);
@@ -141,7 +154,7 @@ export function apply(sourceDir: string, opts: SwitchOptions): SwitchReport {
       if (!work) renameSync(staged, join(ctx.root, store.SOURCES_DIR, name));
 
       if (liveDb === undefined) return firstInstall(ctx, name);
-      return switchTo(ctx, { dest, name, newPrint: print, liveDb, removeOnRefusal: !work });
+      return await switchTo(ctx, { dest, name, newPrint: print, liveDb, removeOnRefusal: !work });
     } finally {
       if (!work) rmSync(stagingParent, { recursive: true, force: true });
     }
@@ -162,7 +175,7 @@ function removeEmptyDirs(dirs: readonly string[]): void {
   }
 }
 
-export function rollback(opts: SwitchOptions): SwitchReport {
+export async function rollback(opts: SwitchOptions): Promise<SwitchReport> {
   const report = newReport();
   const ctx = prepare(opts, report, ['s6-rc-update']);
   if (!('root' in ctx)) return ctx;
@@ -180,7 +193,7 @@ export function rollback(opts: SwitchOptions): SwitchReport {
   if (liveDb === undefined) return firstInstall(ctx, name);
   const srcCopy = join(ctx.root, store.SOURCES_DIR, name);
   const newPrint = existsSync(srcCopy) ? fingerprintTree(srcCopy) : undefined;
-  return switchTo(ctx, { dest, name, newPrint, liveDb, removeOnRefusal: false });
+  return await switchTo(ctx, { dest, name, newPrint, liveDb, removeOnRefusal: false });
 }
 
 /** No live state: point `current` at the database and tell the user how to boot it; start nothing. */
@@ -211,7 +224,7 @@ interface Target {
   removeOnRefusal: boolean;
 }
 
-function switchTo(ctx: Ctx, t: Target): SwitchReport {
+async function switchTo(ctx: Ctx, t: Target): Promise<SwitchReport> {
   const r = ctx.report;
   r.previous = t.liveDb;
   const liveName = store.ownDbName(ctx.root, t.liveDb);
@@ -227,6 +240,9 @@ function switchTo(ctx: Ctx, t: Target): SwitchReport {
     r.messages.push(`warning: no saved source tree for ${liveName ? 'one of the two databases' : t.liveDb}: a longrun whose run script alone changed will not be restarted (restart it with s6-svc -r)`);
   }
   r.conversion = conversionFile(r.diff?.restart ?? []);
+  const exes = { s6rc: ctx.tools['s6-rc'], s6rcDb: ctx.tools['s6-rc-db'], env: ctx.env };
+  // What was up, read before the switch changes it: brought up again afterwards under the new names.
+  const upBefore = exes.s6rc && exes.s6rcDb && !ctx.opts.dryRun ? readUpState({ ...exes, s6rc: exes.s6rc, s6rcDb: exes.s6rcDb }, ctx.live) : undefined;
   const convDir = r.conversion ? mkdtempSync(join(tmpdir(), 's6migrate-conv-')) : undefined;
   try {
     const convFile = convDir ? join(convDir, 'conversion') : undefined;
@@ -243,33 +259,77 @@ function switchTo(ctx: Ctx, t: Target): SwitchReport {
       r.messages.push('dry run: nothing was changed');
       return r;
     }
-    r.update = update({ ...args, dryRun: false });
+    r.update = await updateLive(args, { timeoutMs: ctx.timeoutMs, env: ctx.env, progress: waiting(ctx, 's6-rc-update (stopping, switching, starting)') });
     if (r.update.output) r.messages.push(`s6-rc-update:\n${indent(r.update.output)}`);
   } finally {
     if (convDir) rmSync(convDir, { recursive: true, force: true });
   }
-  // LIVE/compiled is the truth about whether the switch happened, whatever the exit code says.
-  const switched = store.liveDatabase(ctx.live) === t.dest;
+  // LIVE/compiled is the truth about whether the switch happened, whatever the exit code says (also
+  // after we killed s6-rc-update): `current` is made to agree with it before anything else.
+  const liveNow = store.liveDatabase(ctx.live);
+  const switched = liveNow === t.dest;
   const code = r.update.code;
+  const timedOut = r.update.timedOut || code === 2 || code === 10;
+  const limit = `${ctx.timeoutMs / 1000} s (--timeout)`;
   if (!switched) {
     // An unused database would only crowd the --keep window; apply made it, so it goes.
     if (t.removeOnRefusal) store.removeDatabases(ctx.root, [t.name]);
     r.outcome = 'not-switched';
-    r.exitCode = code === 9 || code === 10 ? EXIT_ATTENTION : EXIT_USAGE;
-    r.messages.push(`error: s6-rc-update exit ${code}: ${explainUpdateExit(code)}; ${store.CURRENT_LINK} still names the old database`);
+    r.exitCode = timedOut ? EXIT_TIMEOUT : code === 9 || code === 10 ? EXIT_ATTENTION : EXIT_USAGE;
+    const why = r.update.killed ? `s6-rc-update did not finish within ${limit} and was stopped` : `s6-rc-update exit ${code}: ${explainUpdateExit(code)}`;
+    r.messages.push(`error: ${why}; ${store.CURRENT_LINK} still names the old database, as ${ctx.live}/compiled does`);
+    if (liveNow === undefined) {
+      r.messages.push(`error: ${ctx.live}/compiled no longer leads to a database; to reach a consistent state run: ${shellQuote([ctx.tools['s6-rc-update']!, '-l', ctx.live, t.liveDb])}`);
+    } else if (code !== 3 && code !== 4 && code !== 5 && code !== 6) {
+      r.messages.push(`some services may have been stopped: \`${shellQuote(['s6-rc', '-l', ctx.live, '-a', 'list'])}\` shows what is up`);
+    }
     return r;
   }
   store.swapCurrent(ctx.root, t.name);
   r.messages.push(`${join(ctx.root, store.CURRENT_LINK)} -> ${t.name}`);
-  if (code !== 0) {
+  if (code === 0 && upBefore) await bringUpAgain(ctx, upBefore);
+  const upCode = r.bringUp?.code ?? 0;
+  if (code !== 0 || upCode !== 0) {
     r.outcome = 'switched-with-failures';
-    r.exitCode = EXIT_ATTENTION;
-    r.messages.push(`warning: the database was switched anyway, but s6-rc-update exit ${code}: ${explainUpdateExit(code)}. See \`s6-rc -l ${ctx.live} -a list\`; nothing was pruned`);
+    const upTimedOut = r.bringUp?.timedOut === true;
+    r.exitCode = timedOut || upTimedOut ? EXIT_TIMEOUT : EXIT_ATTENTION;
+    if (r.update.killed) r.messages.push(`warning: s6-rc-update did not finish within ${limit} and was stopped after the switch`);
+    else if (code !== 0) r.messages.push(`warning: the database was switched anyway, but s6-rc-update exit ${code}: ${explainUpdateExit(code)}${timedOut ? ` (after ${limit})` : ''}`);
+    if (upCode !== 0) r.messages.push(`warning: bringing services up again ${upTimedOut ? `did not finish within ${limit}` : `failed (s6-rc exit ${upCode})`}`);
+    const down = upBefore ? stillDownNow(ctx, upBefore) : [];
+    r.messages.push(`${store.CURRENT_LINK} and ${ctx.live}/compiled both name ${t.name}; nothing was pruned. See \`${shellQuote(['s6-rc', '-l', ctx.live, '-a', 'list'])}\`` +
+      (down.length ? `; to start what is still down: ${shellQuote(['s6-rc', '-l', ctx.live, '-u', 'change', ...down])}` : ''));
     return r;
   }
   r.outcome = 'switched';
   prune(ctx, new Set([t.name]));
   return r;
+}
+
+function stillDownNow(ctx: Ctx, before: UpState): string[] {
+  const s6rc = ctx.tools['s6-rc'];
+  const s6rcDb = ctx.tools['s6-rc-db'];
+  return s6rc && s6rcDb ? stillDown({ s6rc, s6rcDb, env: ctx.env }, ctx.live, before) : [];
+}
+
+/** After a clean switch: what was up before and is not up now (renamed, or a changed bundle) goes up. */
+async function bringUpAgain(ctx: Ctx, before: UpState): Promise<void> {
+  const r = ctx.report;
+  const names = stillDownNow(ctx, before);
+  if (names.length === 0) return;
+  r.broughtUp = names;
+  r.messages.push(`bringing up what was up before the switch: ${names.join(', ')}`);
+  const argv = [ctx.tools['s6-rc']!, '-l', ctx.live, ...(ctx.timeoutMs ? ['-t', String(ctx.timeoutMs)] : []), '-u', 'change', ...names];
+  r.bringUp = await runLive(argv, { timeoutMs: ctx.timeoutMs, env: ctx.env, progress: waiting(ctx, `s6-rc -u change ${names.join(' ')}`) });
+  if (r.bringUp.output.trim()) r.messages.push(`s6-rc:\n${indent(r.bringUp.output)}`);
+}
+
+/** A progress reporter for a wait, every 5 s: what is awaited, for how long, and the limit. */
+function waiting(ctx: Ctx, what: string): ((ms: number) => void) | undefined {
+  const progress = ctx.opts.progress;
+  if (!progress) return undefined;
+  const limit = ctx.timeoutMs ? ` (limit ${ctx.timeoutMs / 1000} s, --timeout)` : '';
+  return (ms) => progress(`still waiting for ${what}: ${Math.round(ms / 1000)} s${limit}`);
 }
 
 function describeDiff(r: SwitchReport): void {

@@ -4,3 +4,5 @@ export const EXIT_OK = 0;
 export const EXIT_ATTENTION = 1;
 /** Usage or environment error: nothing (or nothing more) was done. */
 export const EXIT_USAGE = 2;
+/** apply/rollback: s6-rc-update or s6-rc did not finish within --timeout (the message says what state it left). */
+export const EXIT_TIMEOUT = 3;

@@ -60,6 +60,7 @@ export function renderManPage(program: Command): string {
     '.TP', '.B 0', 'Done: everything asked for was done.',
     '.TP', '.B 1', esc('Done, but some services need attention: they were not converted or upgraded, or a check failed. The reasons are printed.'),
     '.TP', '.B 2', esc('Usage or environment error (bad option, missing tool, output exists without --force): nothing was changed.'),
+    '.TP', '.B 3', esc('apply, rollback: timed out. s6-rc-update or bringing services up did not finish within --timeout; the current symlink and the live database name the same database, and the message says what is still down and how to start it.'),
     '.SH ENVIRONMENT',
     '.TP', '.B NO_COLOR', esc('When set to a non-empty value, output has no colour (colour is only used on a terminal anyway).'),
     '.SH FILES',

@@ -7,8 +7,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 
-/** The programs apply/rollback run or tell the user to run (reference §5.2-§5.4). */
-export const S6RC_TOOLS = ['s6-rc-compile', 's6-rc-update', 's6-rc-init', 's6-rc'] as const;
+/** The programs apply/rollback run or tell the user to run (reference §5.2-§5.4; s6-rc-db to read bundles). */
+export const S6RC_TOOLS = ['s6-rc-compile', 's6-rc-update', 's6-rc-init', 's6-rc', 's6-rc-db'] as const;
 export type S6rcTool = (typeof S6RC_TOOLS)[number];
 
 /** 0.5: s6-rc 0.5.x (Debian-era); 0.6: s6-rc 0.6.x, which added the repository and set commands. */

@@ -18,9 +18,9 @@ describe('no s6-rc tools on PATH', () => {
   });
 
   it('findTools reports every tool missing on an empty PATH, and ignores relative PATH entries', () => {
-    expect(findTools(emptyBin).missing).toEqual(['s6-rc-compile', 's6-rc-update', 's6-rc-init', 's6-rc']);
-    expect(findTools('').missing).toHaveLength(4);
-    expect(findTools('.:bin').missing).toHaveLength(4);
+    expect(findTools(emptyBin).missing).toEqual(['s6-rc-compile', 's6-rc-update', 's6-rc-init', 's6-rc', 's6-rc-db']);
+    expect(findTools('').missing).toHaveLength(5);
+    expect(findTools('.:bin').missing).toHaveLength(5);
   });
 
   it('apply exits 2, names what to install and creates nothing', () => {
@@ -49,23 +49,23 @@ describe('no s6-rc tools on PATH', () => {
     expect(listing(tmp)).toEqual(before);
   });
 
-  it('in-process: the report says refused, and the source tree is not validated before the tools are found', () => {
+  it('in-process: the report says refused, and the source tree is not validated before the tools are found', async () => {
     const tmp = tempDir();
     const src = writeSpec(join(tmp, 'src'), { svc: longrunDef('#!/bin/sh\n') });
-    const report = apply(src, { compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: false, pathEnv: emptyBin });
+    const report = await apply(src, { compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: false, pathEnv: emptyBin });
     expect(report).toMatchObject({ exitCode: 2, outcome: 'refused', diagnostics: [] });
-    expect(rollback({ compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: true, pathEnv: emptyBin }).exitCode).toBe(2);
+    expect((await rollback({ compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: true, pathEnv: emptyBin })).exitCode).toBe(2);
     expect(existsSync(join(tmp, 'root'))).toBe(false);
   });
 });
 
 describe('usage errors (no tools needed)', () => {
-  it('refuses a missing source directory and a bad --keep', () => {
+  it('refuses a missing source directory and a bad --keep', async () => {
     const tmp = tempDir();
     const opts = { compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: false };
-    expect(apply(join(tmp, 'nope'), opts)).toMatchObject({ exitCode: 2, outcome: 'refused' });
+    expect(await apply(join(tmp, 'nope'), opts)).toMatchObject({ exitCode: 2, outcome: 'refused' });
     const src = writeSpec(join(tmp, 'src'), { svc: longrunDef('#!/bin/sh\n') });
-    expect(apply(src, { ...opts, keep: 0 }).messages.join('\n')).toContain('--keep');
+    expect((await apply(src, { ...opts, keep: 0 })).messages.join('\n')).toContain('--keep');
     expect(existsSync(join(tmp, 'root'))).toBe(false);
   });
 });

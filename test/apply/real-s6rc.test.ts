@@ -241,7 +241,7 @@ describeStacks('apply refused by s6-rc-compile', (stack) => {
     const bin = tempDir('s6m-fake-bin-');
     writeFileSync(join(bin, 's6-rc-compile'), '#!/bin/sh\necho "s6-rc-compile: fatal: simulated" >&2\nexit 1\n', { mode: 0o755 });
     const src = writeSpec(join(tmp, 'src'), { svc: longrunDef('#!/bin/sh\n'), default: bundleDef('svc') });
-    const report = apply(src, { compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: false, pathEnv: `${bin}:${stack.path}` });
+    const report = await apply(src, { compiledRoot: join(tmp, 'root'), live: join(tmp, 'live'), keep: 3, dryRun: false, pathEnv: `${bin}:${stack.path}` });
     expect(report.exitCode).toBe(2);
     expect(report.messages.join('\n')).toContain('simulated');
     expect(existsSync(join(tmp, 'root'))).toBe(false);

@@ -6,6 +6,9 @@ describe('s6-rc-update invocation', () => {
     expect(updateArgv({ exe: '/usr/bin/s6-rc-update', live: '/run/s6 rc', newDb: '/etc/s6-rc/compiled-x', convFile: '/tmp/c', dryRun: true }))
       .toEqual(['/usr/bin/s6-rc-update', '-n', '-l', '/run/s6 rc', '-f', '/tmp/c', '/etc/s6-rc/compiled-x']);
     expect(updateArgv({ exe: 'u', live: '/l', newDb: '/d', dryRun: false })).toEqual(['u', '-l', '/l', '/d']);
+    // --timeout reaches s6-rc-update as its own -t, in milliseconds (0: none, so no -t).
+    expect(updateArgv({ exe: 'u', live: '/l', newDb: '/d', dryRun: false, timeoutMs: 6000 })).toEqual(['u', '-t', '6000', '-l', '/l', '/d']);
+    expect(updateArgv({ exe: 'u', live: '/l', newDb: '/d', dryRun: false, timeoutMs: 0 })).toEqual(['u', '-l', '/l', '/d']);
   });
 
   it('explains every documented exit code (reference §5.4), saying whether the database was switched', () => {

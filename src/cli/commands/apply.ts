@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT_USAGE } from '../exit-codes.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../apply/switch.js';
 
 export interface SwitchCliOptions {
   compiledRoot: string;
@@ -8,12 +9,15 @@ export interface SwitchCliOptions {
   dryRun?: boolean;
   json?: boolean;
   scandir?: string;
+  timeout: string;
 }
 
 export const SWITCH_EXIT_HELP = `
-Exit codes: 0 switched (or dry run ok); 1 s6-rc-update ran but services failed or timed out (the message
-says whether the database was switched anyway); 2 nothing was switched: usage or environment error
-(s6-rc tools missing, bad paths, invalid source tree, s6-rc-update refused).
+Exit codes: 0 switched (or dry run ok); 1 s6-rc-update ran but services failed (the message says whether
+the database was switched anyway); 2 nothing was switched: usage or environment error (s6-rc tools
+missing, bad paths, invalid source tree, s6-rc-update refused); 3 timed out: s6-rc-update or bringing
+services up did not finish within --timeout. After 1 or 3, COMPILED_ROOT/current and LIVE/compiled name
+the same database, and the message says what is still down and the command that starts it.
 `;
 
 /** Registers the options apply and rollback share. */
@@ -23,6 +27,7 @@ export function switchOptions(cmd: Command): Command {
     .option('--live <dir>', 'the s6-rc live directory', '/run/s6-rc')
     .option('--keep <n>', 'how many databases to keep (the live one and `current` are always kept)', '3')
     .option('--scandir <dir>', 'scan directory to show in the s6-rc-init command printed on first install')
+    .option('--timeout <seconds>', 'limit on s6-rc-update (its -t) and on bringing services up; 0: no limit', String(DEFAULT_TIMEOUT_SECONDS))
     .option('--dry-run', 'compile into a temporary directory and show the plan; change nothing')
     .option('--json', 'print the report as JSON on stdout');
 }
@@ -31,8 +36,10 @@ export async function runSwitch(kind: 'apply' | 'rollback', dir: string | undefi
   const keep = /^\d+$/.test(opts.keep) ? Number(opts.keep) : NaN;
   const { apply, rollback } = await import('../../apply/index.js');
   const { printDiagnostics, printJson } = await import('../report.js');
-  const options = { compiledRoot: opts.compiledRoot, live: opts.live, keep, dryRun: Boolean(opts.dryRun), scandir: opts.scandir };
-  const report = kind === 'apply' ? apply(dir ?? '', options) : rollback(options);
+  const timeoutSeconds = /^\d+$/.test(opts.timeout) ? Number(opts.timeout) : NaN;
+  const progress = (line: string) => process.stderr.write(`s6migrate ${kind}: ${line}\n`);
+  const options = { compiledRoot: opts.compiledRoot, live: opts.live, keep, dryRun: Boolean(opts.dryRun), scandir: opts.scandir, timeoutSeconds, progress };
+  const report = kind === 'apply' ? await apply(dir ?? '', options) : await rollback(options);
   if (opts.json) await printJson(report);
   else {
     printDiagnostics(report.diagnostics);
