@@ -90,7 +90,8 @@ function importScript(file: string, root: string, levels: () => Runlevels, diagn
     diagnostics.push(diag('note', 'openrc-runscript', file, 1, 'runscript is the old name of openrc-run; read the same way', name));
   }
   const systemPath = onSystem(root, file);
-  const store = new VarStore((n) => /^RC_/.test(n));
+  // RC_* are set by openrc-run; XDG_RUNTIME_DIR by a login session only (a script run by hand differs).
+  const store = new VarStore((n) => /^RC_/.test(n) || n === 'XDG_RUNTIME_DIR');
   const builtinOrigin: Origin = { file };
   store.set('RC_SVCNAME', { value: name, origin: builtinOrigin });
   store.set('SVCNAME', { value: name, origin: builtinOrigin });
@@ -124,7 +125,7 @@ function importScript(file: string, root: string, levels: () => Runlevels, diagn
   for (const n of ev.conditional) conditional.add(n);
   for (const n of [...conditional].sort(cmp)) {
     const v = store.get(n);
-    if (v) findings.push({ code: 'openrc-conditional-variable', message: `${n} is set under a run-time condition; the last value written is used`, origin: v.origin });
+    if (v) findings.push({ code: 'openrc-conditional-variable', message: `${n} is set under a run-time condition; its value is not known statically (the last value written is shown; the upgrade does not use it)`, origin: v.origin });
   }
 
   const dep = readDepend(parsed.commands, store, file, name);
@@ -157,7 +158,7 @@ function importScript(file: string, root: string, levels: () => Runlevels, diagn
   for (const [n, v] of [...store.vars].sort(([a], [b]) => cmp(a, b))) {
     if (BUILTIN_VARS.includes(n) && v.origin === builtinOrigin) continue;
     if (rcConfFiles.has(v.origin.file) && !rcConfVarKept(n, svcVar)) continue;
-    vars[n] = { value: v.value, origin: v.origin };
+    vars[n] = v.unresolved ? { value: v.value, origin: v.origin, unresolved: true } : { value: v.value, origin: v.origin };
     const f = v.value === '' ? undefined : variableFinding(n, v.value);
     if (f) findings.push({ ...f, origin: v.origin });
   }

@@ -83,6 +83,9 @@ export function evaluateFile(parsed: ParsedScript, file: string, store: VarStore
         if (r.unresolved.length > 0) v.unresolved = true;
         if (r.unset.length > 0) v.unset = [...new Set(r.unset)];
         if (builtin === 'export') v.exported = true;
+        // Under a condition the value depends on a run-time test: unknown, unless both ways give the same.
+        const prev = store.get(a.name);
+        if (cmd.conditional && (!prev || prev.unresolved || prev.value !== v.value)) v.unresolved = true;
         store.set(a.name, v);
         if (cmd.conditional) conditional.add(a.name);
       }
@@ -107,7 +110,13 @@ export function evaluateFile(parsed: ParsedScript, file: string, store: VarStore
     // Expansion side effects: `: ${foo:=default}` assigns in the current shell.
     const before = new Set(store.vars.keys());
     for (const w of cmd.words) if (w.parts.some((p) => p.kind === 'param' && (p.op === ':=' || p.op === '='))) expandFields(w, store, origin);
-    if (cmd.conditional) for (const n of store.vars.keys()) if (!before.has(n)) conditional.add(n);
+    if (cmd.conditional) {
+      for (const n of store.vars.keys()) {
+        if (before.has(n)) continue;
+        conditional.add(n);
+        store.set(n, { ...store.get(n)!, unresolved: true });
+      }
+    }
   }
   return { findings, conditional };
 }

@@ -118,6 +118,21 @@ export interface SimpleCommand {
   line: number;
   /** Name of the function whose body contains it, if any. */
   inFunction?: string;
+  /**
+   * Runs only under a condition: after `&&`/`||`, in a pipeline, or inside `if`/`case`/`while`/`until`/
+   * `for`. An assignment there may or may not happen (shell-vars.ts makes its variable unknown).
+   */
+  conditional?: boolean;
+  /**
+   * Runs only when the script gets a second argument (`if [ -n "$2" ]`, `[ "$2" ] && ...`): never when
+   * init starts it (`NAME start`), so its assignments do not apply to the start.
+   */
+  notAtStart?: boolean;
+}
+
+/** Whether a command reads `$2`..`$9` or `$#`: init calls a script with one argument. */
+function readsLaterArgs(words: readonly WordToken[]): boolean {
+  return words.some((w) => w.parts.some((p) => p.kind === 'param' && /^(?:[2-9]|#)$/.test(p.name)));
 }
 
 const RESERVED_LEADERS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', 'fi', 'done', 'esac', 'in']);
@@ -167,7 +182,7 @@ export function factCommands(text: string): { commands: SimpleCommand[]; problem
 // name, `name()` or `function`. A word's literal text is its source minus quote characters, backslashes
 // and escaped newlines, so removing those from the line can only add matches, never lose one; the
 // native test lets the two thirds of lines that cannot matter skip lexing.
-const MAY_HOLD_FACT = /(?:^|[\s;&|()<>])(?:[{}.:](?:$|[\s;&|()<>])|[A-Za-z_][A-Za-z0-9_]*=)|export|readonly|unset|source|exec|start_daemon|start-stop-daemon|function|\([ \t]*\)/;
+const MAY_HOLD_FACT = /(?:^|[\s;&|()<>])(?:[{}.:](?:$|[\s;&|()<>])|[A-Za-z_][A-Za-z0-9_]*=|(?:if|then|else|elif|fi|case|esac|while|until|for|do|done)(?:$|[\s;&|()<>]))|export|readonly|unset|source|exec|start_daemon|start-stop-daemon|function|\([ \t]*\)/;
 const QUOTING = /\\\n|[\\'"]/g;
 const COMMENT_OR_BLANK = /^[ \t]*(?:#[^\n]*)?$/;
 
@@ -193,6 +208,10 @@ class CommandScanner {
   private fn: string | undefined; // current function
   private pendingFn: string | undefined; // `name()` seen, body `{` not yet
   private depth = 0;
+  private blocks: boolean[] = []; // open if/case/while/until/for: true when not entered at start
+  private andOr = false; // the next command follows `&&`, `||` or `|`
+  private afterLaterArgs = false; // the next command follows `&&` after a test of $2..$9
+  private lastReadLaterArgs = false;
   // The line being read: its text, its lexed shape, and the shape indices of the current command's
   // words (built into tokens only when the command is kept).
   private src = '';
@@ -229,9 +248,14 @@ class CommandScanner {
         if (k + 3 < shape.length && shape[k + 3] === WORD) k += 3; // the redirection target is not an argument
       } else {
         this.flush();
+        const op = OPERATORS[kind]!.op;
+        this.afterLaterArgs = op === '&&' && this.lastReadLaterArgs;
+        this.andOr = op === '&&' || op === '||' || op === '|';
       }
     }
     this.flush();
+    this.andOr = false;
+    this.afterLaterArgs = false;
   }
 
   private raw(k: number): string {
@@ -258,15 +282,32 @@ class CommandScanner {
         else if (this.fn !== undefined) this.depth++;
       } else if (r === '}') {
         if (this.fn !== undefined && --this.depth === 0) this.fn = undefined;
+      } else if (r === 'if' || r === 'while' || r === 'until') {
+        // The condition is the rest of this command; the test of $2.. decides only an `if`'s first branch.
+        const cond = words.slice(w + 1).map((k) => this.word(k));
+        this.blocks.push(r === 'if' && readsLaterArgs(cond));
+      } else if (r === 'else' || r === 'elif') {
+        if (this.blocks.length > 0) this.blocks[this.blocks.length - 1] = false;
+      } else if (r === 'fi' || r === 'done' || r === 'esac') {
+        this.blocks.pop();
       } else if (!RESERVED_LEADERS.has(r)) break;
     }
+    this.lastReadLaterArgs = false;
     if (w < words.length) {
       const head = this.word(words[w]!);
+      const conditional = this.blocks.length > 0 || this.andOr;
+      const notAtStart = this.afterLaterArgs || this.blocks.includes(true);
+      const hr = this.raw(words[w]!);
+      if (hr === 'case' || hr === 'for') this.blocks.push(false);
+      // `[ -n "$2" ] && X=...`: a test command (no assignment) whose words read $2..
+      if (hr === '[' || hr === 'test') this.lastReadLaterArgs = readsLaterArgs(words.slice(w + 1).map((k) => this.word(k)));
       if (this.keep === undefined || this.keep(head)) {
         const built = [head];
         for (let k = w + 1; k < words.length; k++) built.push(this.word(words[k]!));
         const c: SimpleCommand = { words: built, line: this.line };
         if (this.fn !== undefined) c.inFunction = this.fn;
+        if (conditional) c.conditional = true;
+        if (notAtStart) c.notAtStart = true;
         this.commands.push(c);
       }
     }

@@ -18,7 +18,9 @@ export interface ShellVar {
 
 // Variables a script inherits from whoever runs it (login(1), environ(7)); their value is not known here.
 const INHERITED = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'TERM', 'PWD', 'OLDPWD', 'SHELL', 'LANG', 'LANGUAGE', 'HOSTNAME',
-  'UID', 'EUID', 'PPID', 'RANDOM', 'IFS', 'OPTARG', 'OPTIND', 'LINENO', 'VERBOSE', 'INIT_VERBOSE', 'RUNLEVEL', 'PREVLEVEL']);
+  'UID', 'EUID', 'PPID', 'RANDOM', 'IFS', 'OPTARG', 'OPTIND', 'LINENO', 'VERBOSE', 'INIT_VERBOSE', 'RUNLEVEL', 'PREVLEVEL',
+  // Set by a login session (pam_systemd), not at boot: a script started by hand sees another value.
+  'XDG_RUNTIME_DIR']);
 
 /** Variables in assignment order; `special` holds `$0` and friends. */
 export class ShellEnv {
@@ -104,14 +106,14 @@ export function evalAssignments(text: string, file: string, env: ShellEnv, opts:
   const { commands, problems } = factCommands(text);
   for (let c = 0; c < commands.length; c++) {
     const cmd = commands[c]!;
-    if (cmd.inFunction !== undefined) continue;
+    if (cmd.inFunction !== undefined || cmd.notAtStart) continue;
     const words = cmd.words;
     const origin: Origin = { file, line: cmd.line };
     const head = plainText(words[0]!.parts);
     if (head === 'export' || head === 'readonly') {
       for (let k = 1; k < words.length; k++) {
         const a = splitAssignment(words[k]!);
-        if (a) assign(env, a.name, a.value, origin, true);
+        if (a) assign(env, a.name, a.value, origin, true, cmd.conditional === true);
         else {
           const name = plainText(words[k]!.parts);
           const v = name !== undefined ? env.vars.get(name) : undefined;
@@ -145,7 +147,7 @@ export function evalAssignments(text: string, file: string, env: ShellEnv, opts:
       assigns.push(a);
     }
     if (assigns.length === words.length) {
-      for (let k = 0; k < assigns.length; k++) assign(env, assigns[k]!.name, assigns[k]!.value, origin, false);
+      for (let k = 0; k < assigns.length; k++) assign(env, assigns[k]!.name, assigns[k]!.value, origin, false, cmd.conditional === true);
     }
   }
   return problems;
@@ -162,10 +164,16 @@ function splitAssignment(w: WordToken): { name: string; value: WordPart[] } | un
   return { name: m[1]!, value };
 }
 
-function assign(env: ShellEnv, name: string, value: WordPart[], origin: Origin, exported: boolean): void {
+/**
+ * `conditional`: the assignment may not run (`[ "$x" ] && opt=...`, an `if`/`case` branch): the variable
+ * is unknown unless both ways give the same value; its name stands in for it.
+ */
+function assign(env: ShellEnv, name: string, value: WordPart[], origin: Origin, exported: boolean, conditional = false): void {
   const e = expandWord(value, env.lookup, false);
   const prev = env.vars.get(name);
-  env.vars.set(name, { value: e.fields.join(''), origin, unresolved: e.unresolved, exported: exported || (prev?.exported ?? false) });
+  const text = e.fields.join('');
+  const unknown = e.unresolved || (conditional && (!prev || prev.unresolved || prev.value !== text));
+  env.vars.set(name, { value: unknown && conditional ? '$' + name : text, origin, unresolved: unknown, exported: exported || (prev?.exported ?? false) });
 }
 
 /** `: ${NAME:=default}` assigns when NAME is unset (or empty for `:=`). */

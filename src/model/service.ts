@@ -173,8 +173,11 @@ export interface OpenrcEvidence {
   format: 'openrc';
   file: string;
   systemPath: string;
-  /** Resolved variable values after conf.d was applied (command, command_args, supervisor, ...). */
-  vars: Record<string, { value: string; origin: Origin }>;
+  /**
+   * Resolved variable values after conf.d was applied (command, command_args, supervisor, ...).
+   * `unresolved`: set under a run-time condition or from a value only the running shell knows.
+   */
+  vars: Record<string, { value: string; origin: Origin; unresolved?: boolean }>;
   /** Custom functions defined by the script (`start`, `stop`, `start_pre`, ...). */
   functions: string[];
   keywords: string[];

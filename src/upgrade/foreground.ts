@@ -47,6 +47,11 @@ export interface ForegroundProposal {
   socketDirs?: string[];
   /** The command as the source ran it, before the foreground fix and translations. */
   original?: string[];
+  /**
+   * Some words stand for values known only at run time or under a condition (`$(id -u x)`, a variable
+   * set by `[ -n "$x" ] && opt=...`): their source text is in argv. Never written by --yes.
+   */
+  unknownWords?: string;
 }
 
 /**
@@ -93,6 +98,7 @@ interface Candidate {
   socketDirs?: string[];
   /** The argv as the source wrote it (before the table's fix or a dropped option). */
   original?: string[];
+  unknownWords?: string;
 }
 
 /**
@@ -156,8 +162,15 @@ function fromOpenrc(service: Service, out: Candidate[], forking: Candidate[]): v
     }
     const reasons: string[] = [];
     let confidence: Confidence = 'high';
-    if (words === null || words.some((w) => VAR_REF.test(w))) {
-      reasons.push(`arguments \`${argsText}\` use shell syntax or variables that could not be resolved`);
+    let unknownWords: string | undefined;
+    const conditional = ['command', 'command_args', 'command_args_foreground'].filter((k) => ev.vars[k]?.unresolved);
+    if (conditional.length > 0) {
+      unknownWords = `${conditional.join(', ')} ${conditional.length > 1 ? 'are' : 'is'} set under a run-time condition or from a run-time value; the value read is a guess`;
+      reasons.push(unknownWords);
+      confidence = 'low';
+    } else if (words === null || words.some((w) => VAR_REF.test(w))) {
+      unknownWords = `arguments \`${argsText}\` use shell syntax or variables that could not be resolved`;
+      reasons.push(unknownWords);
       confidence = 'low';
     }
     const argv = [command, ...(words ?? [])];
@@ -167,9 +180,9 @@ function fromOpenrc(service: Service, out: Candidate[], forking: Candidate[]): v
         : background
           ? 'OpenRC command_background=yes: the command itself stays in the foreground'
           : 'OpenRC command_args_foreground gives the foreground arguments';
-      out.push({ kind: 'openrc', argv, confidence, reasons: [why, ...reasons], origin, readiness });
+      out.push({ kind: 'openrc', argv, confidence, reasons: [why, ...reasons], origin, readiness, ...(unknownWords ? { unknownWords } : {}) });
     } else {
-      forking.push({ kind: 'table', argv, confidence, reasons: [`OpenRC starts \`${command}\`, which daemonizes itself`, ...reasons], origin, readiness });
+      forking.push({ kind: 'table', argv, confidence, reasons: [`OpenRC starts \`${command}\`, which daemonizes itself`, ...reasons], origin, readiness, ...(unknownWords ? { unknownWords } : {}) });
     }
   }
 }
@@ -241,6 +254,7 @@ function fromSysv(service: Service, out: Candidate[], forking: Candidate[]): voi
         : { kind: 'table', argv, confidence, reasons: [`start-stop-daemon starts \`${program}\`, which daemonizes itself`, ...reasons], origin: call.origin, readiness };
       const live = call.liveArgs && !call.unresolved ? liveTail(call.liveArgs, call.args) : undefined;
       if (live) c.live = live;
+      if (call.unresolved) c.unknownWords = 'some start-stop-daemon words depend on a condition or a value known only at run time; their script text stands in the command';
       (call.background ? out : forking).push(c);
     }
   }
@@ -365,6 +379,7 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
   if (winner.privileged) result.privileged = true;
   if (winner.socketDirs) result.socketDirs = winner.socketDirs;
   if (winner.kind !== 'user') result.original = winner.original ?? winner.argv;
+  if (winner.unknownWords) result.unknownWords = winner.unknownWords;
   if (winner.live) {
     const t = winner.live;
     // The foreground fixes insert words after the program and drop daemonizing ones; the tail survives

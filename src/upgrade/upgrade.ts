@@ -119,6 +119,10 @@ export function upgrade(ws: Workspace, name: string, request: UpgradeRequest, ye
   const r = propose(ws, name, request);
   if (!r.ok) return r;
   const p = r.proposal;
+  // --yes accepts a doubtful guess, never a command holding script text in place of a value.
+  if (p.fg.unknownWords) {
+    return { ok: false, code: 'unresolved-arguments', reason: `${p.fg.unknownWords} (${JSON.stringify(p.fg.argv)}): give the command with --command`, proposal: p };
+  }
   if (p.fg.confidence === 'low' && !yes) {
     const why = [...p.fg.reasons, ...p.fg.conflicts].join('; ');
     return { ok: false, code: 'low-confidence', reason: `not sure how to run ${name} in the foreground (${why}); proposed ${JSON.stringify(p.fg.argv)}: check it and pass --yes, or give --command`, proposal: p };
