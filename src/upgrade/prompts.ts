@@ -15,6 +15,11 @@ export function inputConfig(message: string, defaultValue: string) {
   return { message, default: defaultValue };
 }
 
+function terminalSize(out: NodeJS.WritableStream): { rows?: number; columns?: number } {
+  const tty = out as NodeJS.WritableStream & { isTTY?: boolean; rows?: number; columns?: number };
+  return tty.isTTY && tty.rows && tty.columns ? { rows: tty.rows, columns: tty.columns } : {};
+}
+
 export async function inquirerIO(out: NodeJS.WritableStream = process.stdout): Promise<WizardIO> {
   const [{ default: select }, { default: input }] = await Promise.all([import('@inquirer/select'), import('@inquirer/input')]);
   return {
@@ -23,5 +28,7 @@ export async function inquirerIO(out: NodeJS.WritableStream = process.stdout): P
     print: (text: string) => {
       out.write(text);
     },
+    // A proposal is fitted to the terminal so its headline stays on screen (none: not a terminal).
+    ...terminalSize(out),
   };
 }

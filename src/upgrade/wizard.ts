@@ -22,7 +22,13 @@ export interface WizardIO {
   select(message: string, choices: Choice[]): Promise<string>;
   input(message: string, defaultValue: string): Promise<string>;
   print(text: string): void;
+  /** The terminal's size, when known: a proposal is cut to fit above the prompt. */
+  rows?: number;
+  columns?: number;
 }
+
+/** Rows the select prompt takes beyond its choices: the question, a blank row and the key help line. */
+const PROMPT_EXTRA_ROWS = 3;
 
 export type Saver = (ws: Workspace) => { ok: boolean; diagnostics: Diagnostic[] };
 
@@ -60,24 +66,65 @@ function baseRequest(name: string, opts: WizardOptions): UpgradeRequest {
   return r;
 }
 
-export function describeProposal(r: ProposalResult, name: string): string {
+/** The lines that decide an answer: what runs, why, as whom, where it logs. Always shown first. */
+function headline(r: ProposalResult, name: string): string[] {
   const out: string[] = [`== ${name}`];
   if (!r.ok) {
     out.push(r.fg ? `No foreground command found: ${r.reason}` : `Cannot upgrade as proposed: ${r.reason}`);
-    return out.join('\n') + '\n';
+    return out;
   }
   const p = r.proposal;
   out.push(`Command:    ${shellQuote(p.fg.argv)}`);
   out.push(`Evidence:   ${p.fg.evidence} (confidence ${p.fg.confidence})${p.fg.origin ? ` from ${p.fg.origin.file}${p.fg.origin.line ? ':' + p.fg.origin.line : ''}` : ''}`);
   out.push(`Run as:     ${p.plan.user ?? 'root'}`);
   out.push(`Log:        ${p.plan.logDir ?? 'none (no log pipeline)'}`);
+  return out;
+}
+
+export function describeProposal(r: ProposalResult, name: string): string {
+  return [...headline(r, name), ...details(r)].join('\n') + '\n';
+}
+
+/** Everything after the headline: the reasons, what is carried or not, and the diff of the files. */
+function details(r: ProposalResult): string[] {
+  if (!r.ok) return [];
+  const p = r.proposal;
+  const out: string[] = [];
   for (const reason of p.fg.reasons) out.push(`  because ${reason}`);
   for (const c of p.fg.conflicts) out.push(`  conflict: ${c}`);
   for (const c of p.plan.carried) out.push(`  carried over: ${c}`);
   for (const n of p.plan.notCarried) out.push(`  not carried over: ${n}`);
   if (p.current.type === 'longrun') out.push('  (first converted as a longrun without a log; it becomes a logged pipeline with the same run facts)');
-  out.push('', unifiedDiff([p.current], p.plan.definitions).trimEnd());
-  return out.join('\n') + '\n';
+  out.push('', ...unifiedDiff([p.current], p.plan.definitions).trimEnd().split('\n'));
+  return out;
+}
+
+/** Terminal rows a line takes when wrapped at `columns`. */
+function rowsOf(line: string, columns: number): number {
+  return Math.max(1, Math.ceil([...line].length / columns));
+}
+
+/**
+ * The proposal cut to `rows` terminal rows, headline first, so that on a small terminal (80x24) the
+ * command, evidence, account and log stay on screen above the prompt instead of scrolling away behind
+ * the diff. `cut` says whether anything was left out (the wizard then offers to show everything).
+ */
+export function fitProposal(r: ProposalResult, name: string, rows: number, columns: number): { text: string; cut: boolean } {
+  const head = headline(r, name);
+  const rest = details(r);
+  let used = head.reduce((n, l) => n + rowsOf(l, columns), 0);
+  const kept: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const need = rowsOf(rest[i]!, columns);
+    // Keep one row for the note that says what was left out, unless this is the last line.
+    if (used + need + (i < rest.length - 1 ? 1 : 0) > rows) {
+      const left = rest.length - i;
+      return { text: [...head, ...kept, `… ${left} more line(s) of reasons and diff: choose "Show the whole proposal"`].join('\n') + '\n', cut: true };
+    }
+    kept.push(rest[i]!);
+    used += need;
+  }
+  return { text: [...head, ...kept].join('\n') + '\n', cut: false };
 }
 
 export async function runWizard(start: Workspace, io: WizardIO, save: Saver, opts: WizardOptions): Promise<{ ws: Workspace; summary: WizardSummary }> {
@@ -85,12 +132,14 @@ export async function runWizard(start: Workspace, io: WizardIO, save: Saver, opt
   const summary: WizardSummary = { accepted: [], skipped: [], quit: false, failed: [] };
   const pending = pendingServices(ws).filter((n) => opts.all || !ws.state.services[n]?.skipped);
   const order = wizardOrder(ws, pending, opts);
-  io.print(`${order.length} service(s) to upgrade.\n`);
+  // Refusals are offered too (a command can be typed for them), but are not counted as upgrades.
+  const refused = order.filter((n) => !propose(ws, n, baseRequest(n, opts)).ok).length;
+  io.print(`${order.length - refused} service(s) to upgrade${refused ? `; ${refused} more it cannot upgrade as they are (shown last: give a command, or skip)` : ''}.\n`);
   for (const name of order) {
     const request = baseRequest(name, opts);
+    let whole = false;
     for (;;) {
       const r = propose(ws, name, request);
-      io.print(describeProposal(r, name));
       const choices: Choice[] = r.ok ? [{ name: 'Accept', value: 'accept' }] : [];
       choices.push(
         { name: 'Edit the command', value: 'command' },
@@ -99,7 +148,21 @@ export async function runWizard(start: Workspace, io: WizardIO, save: Saver, opt
         { name: 'Skip this service', value: 'skip' },
         { name: 'Quit (progress is saved)', value: 'quit' },
       );
+      if (whole || !io.rows) {
+        io.print(describeProposal(r, name));
+        // After the whole text, the headline again, where the prompt is.
+        if (whole && io.rows) io.print(`${headline(r, name).join('\n')}\n`);
+        whole = false;
+      } else {
+        const fit = fitProposal(r, name, io.rows - (choices.length + 1) - PROMPT_EXTRA_ROWS, io.columns ?? 80);
+        if (fit.cut) choices.splice(choices.length - 1, 0, { name: 'Show the whole proposal (reasons and diff)', value: 'more' });
+        io.print(fit.text);
+      }
       const answer = await io.select(`Upgrade ${name}?`, choices);
+      if (answer === 'more') {
+        whole = true;
+        continue;
+      }
       if (answer === 'quit') {
         summary.quit = true;
         return { ws, summary };

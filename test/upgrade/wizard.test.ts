@@ -17,8 +17,9 @@ import { writeTreeForTest } from './disk.js';
 type Step = { choose: string } | { type: string };
 
 /** Answers each real prompt with keystrokes: arrows + enter for select, typed text + enter for input. */
-function scriptedIO(steps: Step[], screens: string[], printed: string[]): WizardIO {
+function scriptedIO(steps: Step[], screens: string[], printed: string[], size: { rows?: number; columns?: number } = {}): WizardIO {
   return {
+    ...size,
     async select(message: string, choices: Choice[]) {
       const step = steps.shift();
       if (!step || !('choose' in step)) throw new Error(`unexpected select: ${message}`);
@@ -82,6 +83,8 @@ describe('wizard driven through the real prompts', () => {
       { choose: 'quit' }, // beta
     ], screens, printed), save, { log: true });
     expect(run1.summary).toEqual({ accepted: ['alpha', 'delta'], skipped: ['gamma'], quit: true, failed: [] });
+    // beta has no proposal: offered last, but not counted as an upgrade.
+    expect(printed[0]).toBe('3 service(s) to upgrade; 1 more it cannot upgrade as they are (shown last: give a command, or skip).\n');
     expect(printed.join('')).toContain('+++ b/alpha-srv/run');
     expect(printed.join('')).toContain('No foreground command found');
     expect(screens.some((s) => s.includes('Upgrade alpha?'))).toBe(true);
@@ -107,5 +110,52 @@ describe('wizard driven through the real prompts', () => {
     expect(final.tree.definitions.get('runlevel-2')!.contents).toEqual(['alpha', 'beta', 'gamma', 'delta']);
     // Every saved tree passed the validator.
     for (let i = 1; i <= saves.length; i++) expect(checkTree(join(tmp, `save-${i}`)).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
+/** What an 80x24 terminal shows: the last `rows` rows of everything written, long lines wrapped. */
+function visible(text: string, rows = 24, columns = 80): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const chars = [...line];
+    if (chars.length === 0) out.push('');
+    for (let i = 0; i < chars.length; i += columns) out.push(chars.slice(i, i + columns).join(''));
+  }
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out.slice(-rows).join('\n');
+}
+
+describe('wizard on an 80x24 terminal', () => {
+  const HEADLINE = ['Command:    /usr/sbin/alphad', 'Evidence:   ssd-background', 'Run as:     root', 'Log:        /var/log/s6migrate/alpha'];
+
+  it('the command, evidence, account and log stay on screen above the prompt; the whole proposal on request', async () => {
+    const screens: string[] = [];
+    const printed: string[] = [];
+    const io = scriptedIO([{ choose: 'more' }, { choose: 'quit' }], screens, printed, { rows: 24, columns: 80 });
+    // What was printed before each prompt (the prompt's own screen is in `screens`).
+    const before: string[] = [];
+    const select = io.select.bind(io);
+    io.select = (message, choices) => {
+      before.push(printed.splice(0).join(''));
+      return select(message, choices);
+    };
+    const all: string[] = [];
+    const print = io.print.bind(io);
+    io.print = (t) => {
+      all.push(t);
+      print(t);
+    };
+    await runWizard(workspace(), io, () => ({ ok: true, diagnostics: [] }), { log: true });
+    // The whole proposal is longer than the terminal: printed at once, its headline would scroll away.
+    const whole = all.find((t) => t.includes('+++ b/alpha-srv/run') && t.includes('+++ b/alpha-log/run'))!;
+    expect(whole.split('\n').length).toBeGreaterThan(24);
+    const firstScreen = visible(before[0]! + screens[0]!);
+    for (const l of HEADLINE) expect(firstScreen).toContain(l);
+    expect(firstScreen).toContain('Upgrade alpha?');
+    expect(firstScreen).toContain('more line(s) of reasons and diff');
+    // After "Show the whole proposal": everything was printed, and the headline is repeated by the prompt.
+    expect(before[1]).toContain(whole);
+    const secondScreen = visible(before[1]! + screens[1]!);
+    for (const l of HEADLINE) expect(secondScreen).toContain(l);
   });
 });
