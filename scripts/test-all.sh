@@ -53,6 +53,12 @@ if [ -d ../shared/corpus ] && [ ! -f "$corpus/.complete-extra" ]; then
 fi
 export S6M_CORPUS="$corpus"
 
+# --- OpenRC oracle and execution tests (test/resolve/openrc-*.test.ts): Debian's openrc, librc1 and
+# libeinfo1 downloaded with apt-get download and unpacked under $S6M_CACHE/openrc, never installed. ---
+S6M_OPENRC=$(bash scripts/openrc-unpacked.sh "${S6M_CACHE:-$PWD/.cache}/openrc" | tail -1)
+export S6M_OPENRC
+# --- end of the OpenRC block ---
+
 # The two real s6-rc stacks every real-tool test runs against (test/support/stacks.ts): 0.5 on Debian's
 # s6/execline, 0.6 upstream with its own s6/execline. Cached under $S6M_CACHE (first build about 2 s and
 # 40 s, then 10 ms each); the vitest global setup finds them through S6M_STACK_0_5 / S6M_STACK_0_6.

@@ -14,6 +14,7 @@ import { addFacilityBundles } from './facility-bundles.js';
 import { finalize } from './finalize.js';
 import { initFromFormats, mergeImports } from './merge.js';
 import { adaptToInit } from './init-system.js';
+import { addOpenrcState } from './openrc-state.js';
 import type { InitDetection } from '../host-init.js';
 import { cleanName, cleanServiceNames } from './names.js';
 import { Registry } from './registry.js';
@@ -31,7 +32,7 @@ export function planConversion(results: readonly ImportResult[], detected?: Init
   const init = detected?.init ?? initFromFormats(results);
   const merged = mergeImports(results, init);
   const diagnostics = [...merged.diagnostics];
-  const adapted = adaptToInit(merged.services, merged.host, init, diagnostics);
+  const adapted = addOpenrcState(adaptToInit(merged.services, merged.host, init, diagnostics));
   const { services: withTargets, targets } = separateTargetUnits(adapted);
   const named = cleanServiceNames(withTargets);
   diagnostics.push(...named.diagnostics);

@@ -30,7 +30,8 @@ function host(scripts: Record<string, string>, levels: Record<string, string[]>)
   return root;
 }
 
-const depsOf = (r: ReturnType<typeof scanHost>, n: string) => r.services.find((s) => s.name === n)!.s6Dependencies;
+// Every OpenRC wrapper also depends on openrc-state (the state openrc-run needs): left out here.
+const depsOf = (r: ReturnType<typeof scanHost>, n: string) => r.services.find((s) => s.name === n)!.s6Dependencies!.filter((d) => d !== 'openrc-state');
 const defaultClosure = (r: ReturnType<typeof scanHost>): string[] => {
   const bundles = new Map(r.host.bundles!.map((b) => [b.name, b.contents]));
   const deps = new Map(r.services.map((s) => [s.name, s.s6Dependencies ?? []]));
@@ -54,7 +55,7 @@ describe('OpenRC virtuals: which provider a need means', () => {
       cron: 'need logger net\n\tuse ntp-client',
     }, { default: ['rsyslog', 'dhcpcd', 'chronyd', 'cron'] }) });
     expect(depsOf(r, 'cron')).toEqual(['chronyd', 'dhcpcd', 'rsyslog']);
-    expect(defaultClosure(r)).toEqual(['chronyd', 'cron', 'dhcpcd', 'rsyslog']);
+    expect(defaultClosure(r)).toEqual(['chronyd', 'cron', 'dhcpcd', 'openrc-state', 'rsyslog']);
   });
 
   it('boot is part of every runlevel; a provider started in sysinit is the one when none is here', () => {
@@ -69,7 +70,7 @@ describe('OpenRC virtuals: which provider a need means', () => {
     expect(depsOf(r, 'app')).toEqual(['hwclock']);
     expect(r.diagnostics.filter((d) => d.code === 'openrc-provider-arbitrary').map((d) => d.service)).toEqual(['app']);
     // use logger: metalog is not started anywhere, so nothing is ordered or pulled.
-    expect(defaultClosure(r)).toEqual(['app', 'hwclock']);
+    expect(defaultClosure(r)).toEqual(['app', 'hwclock', 'openrc-state']);
   });
 
   it('a name that is a service is never virtual, even when others provide it', () => {
@@ -93,5 +94,15 @@ describe('OpenRC virtuals: which provider a need means', () => {
     expect(r.host.init?.init).toBe('openrc');
     expect(r.diagnostics.filter((d) => d.code === 'openrc-no-runlevels').map((d) => d.severity)).toEqual(['warning']);
     expect(defaultClosure(r)).toEqual([]);
+  });
+
+  it('every OpenRC wrapper depends on the openrc-state oneshot, which makes /run/openrc as the boot of OpenRC does', () => {
+    const r = scanHost({ paths: [], init: 'openrc', root: host({ a: '', b: 'need a' }, { default: ['a', 'b'] }) });
+    for (const n of ['a', 'b']) expect(r.services.find((s) => s.name === n)!.s6Dependencies).toContain('openrc-state');
+    const state = r.tree.definitions.get('openrc-state')!;
+    expect(state.type).toBe('oneshot');
+    expect(state.files['up']!.content).toContain('"/run/openrc/started"');
+    expect(state.files['up']!.content).toContain('test -e /run/openrc/softlevel || echo default > /run/openrc/softlevel');
+    expect(state.files['down']).toBeUndefined();
   });
 });
