@@ -82,7 +82,7 @@ const EXEC_MAPPED = ['User', 'Group', 'WorkingDirectory', 'Environment', 'Enviro
   'RuntimeDirectory', 'RuntimeDirectoryMode', 'StateDirectory', 'StateDirectoryMode', 'CacheDirectory',
   'CacheDirectoryMode', 'LogsDirectory', 'LogsDirectoryMode', 'ConfigurationDirectory', 'ConfigurationDirectoryMode'];
 const EXEC_APPROX: [string, string[]][] = [
-  ['s6 sends output to the service\'s logger or the catch-all logger; other destinations are not carried',
+  ['s6 sends output to the service\'s logger or the catch-all logger; `null` is carried (redirected to /dev/null), other destinations are not',
     ['StandardOutput', 'StandardError', 'StandardInput', 'StandardInputText', 'StandardInputData']],
   ['the logger has no syslog identity, facility or level', ['SyslogIdentifier', 'SyslogFacility', 'SyslogLevel', 'SyslogLevelPrefix', 'LogLevelMax', 'LogExtraFields', 'LogRateLimitIntervalSec', 'LogRateLimitBurst', 'LogFilterPatterns', 'LogNamespace']],
   ['s6-setuidgid sets the user\'s groups from /etc/group, not the listed ones', ['SupplementaryGroups']],

@@ -28,6 +28,13 @@ export function applyRunSettings(loaded: LoadedUnit, get: Get, last: Last, findi
   const root = last('Service', 'RootDirectory');
   if (root) run.chroot = { path: root.value, origin: root.origin };
 
+  // systemd.exec(5): StandardError= defaults to `inherit`, the same destination as StandardOutput=.
+  const out = last('Service', 'StandardOutput');
+  const err = last('Service', 'StandardError');
+  const stdout = out?.value === 'null';
+  const stderr = err?.value === 'null' || (stdout && (err === undefined || err.value === 'inherit'));
+  if (stdout || stderr) run.discard = { stdout, stderr, origin: (stdout ? out : err)!.origin };
+
   const umask = last('Service', 'UMask');
   if (umask) {
     if (/^[0-7]{1,4}$/.test(umask.value)) run.umask = { value: umask.value.padStart(4, '0'), origin: umask.origin };

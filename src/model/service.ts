@@ -90,6 +90,8 @@ export interface RunFacts {
    * absolute paths, octal mode (default `0755`); owned by the service's user when it has one.
    */
   directories?: { path: string; mode: string; origin: Origin }[];
+  /** Output thrown away (systemd StandardOutput=null / StandardError=null; stderr inherits stdout's). */
+  discard?: { stdout: boolean; stderr: boolean; origin: Origin };
 }
 
 /** A sysvinit `/etc/init.d` script, read statically. */

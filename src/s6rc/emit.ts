@@ -50,6 +50,7 @@ function runSpec(s: Service, argv: string[], notes: Diagnostic[], privileged = f
   const dirs = serviceDirectories(s);
   if (dirs.length > 0) spec.directories = dirs;
   if (r.umask) spec.umask = r.umask.value;
+  if (r.discard) spec.discard = { stdout: r.discard.stdout, stderr: r.discard.stderr };
   if (r.limits && Object.keys(r.limits.value).length > 0) spec.limits = r.limits.value;
   if (r.user && !privileged) {
     // Same privilege drop as the upgrade: names through s6-setuidgid/s6-envuidgid, numeric ids through

@@ -17,6 +17,8 @@ export interface RunScriptSpec {
   envFiles?: { path: string; optional: boolean; syntax: 'shell' | 'envfile' }[];
   workdir?: string;
   umask?: string;
+  /** Send stdout / stderr to /dev/null (systemd StandardOutput=null, StandardError=null). */
+  discard?: { stdout: boolean; stderr: boolean };
   /** s6-softlimit flags: letter -> value (`o` -> `4096`). */
   limits?: Record<string, string>;
   /** Account name (or numeric `uid:gid`) for s6-setuidgid; it does not accept `user:group` names. */
@@ -98,8 +100,12 @@ export function envFileCommand(f: EnvFileSpec, live?: RunScriptSpec['liveArgs'])
  * environment files, `cd`, `umask`, `s6-softlimit`. Shared by run scripts (one line each) and by a
  * unit's oneshot commands (prefixed to each command, src/s6rc/unit-commands.ts).
  */
-export function processStateCommands(spec: Pick<RunScriptSpec, 'envFiles' | 'workdir' | 'umask' | 'limits' | 'liveArgs'>): string[][] {
-  const commands = (spec.envFiles ?? []).map((f) => envFileCommand(f, spec.liveArgs?.file === f.path ? spec.liveArgs : undefined));
+export function processStateCommands(spec: Pick<RunScriptSpec, 'envFiles' | 'workdir' | 'umask' | 'limits' | 'liveArgs' | 'discard'>): string[][] {
+  // Output thrown away first (after a run script's `fdmove -c 2 1`, so a kept stderr still reaches the logger).
+  const commands: string[][] = [];
+  if (spec.discard?.stdout) commands.push(['redirfd', '-w', '1', '/dev/null']);
+  if (spec.discard?.stderr) commands.push(['redirfd', '-w', '2', '/dev/null']);
+  commands.push(...(spec.envFiles ?? []).map((f) => envFileCommand(f, spec.liveArgs?.file === f.path ? spec.liveArgs : undefined)));
   if (spec.workdir) commands.push(['cd', spec.workdir]);
   if (spec.umask) commands.push(['umask', spec.umask]);
   const limitArgs = Object.entries(spec.limits ?? {})

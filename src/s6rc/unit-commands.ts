@@ -21,7 +21,7 @@ export function unitCommandState(run: RunFacts): { state: string[]; drop: string
     if (name === '' || name.includes('=')) throw new UnsafeArgvError(`environment variable name ${JSON.stringify(name)} cannot be set`);
     state.push('export', name, run.env[name]!.value);
   }
-  const spec = { envFiles: run.envFiles, workdir: run.workdir?.path, umask: run.umask?.value, limits: run.limits?.value };
+  const spec = { envFiles: run.envFiles, workdir: run.workdir?.path, umask: run.umask?.value, limits: run.limits?.value, discard: run.discard };
   for (const argv of processStateCommands(spec)) state.push(...argv);
   const account = accountChain(runAccount(run));
   if (!account.ok) throw new UnsafeArgvError(account.reason);

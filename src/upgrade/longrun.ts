@@ -140,6 +140,7 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   if (workdir) spec.workdir = workdir;
   const umask = service.run.umask?.value ?? openrcVar(service, 'umask') ?? ssdField(service, 'umask');
   if (umask) spec.umask = umask;
+  if (service.run.discard) spec.discard = { stdout: service.run.discard.stdout, stderr: service.run.discard.stderr };
   if (service.run.limits && Object.keys(service.run.limits.value).length > 0) spec.limits = service.run.limits.value;
   const chroot = service.run.chroot?.path ?? openrcVar(service, 'chroot');
   if (chroot) notCarried.push(`chroot ${chroot}: s6 has no chroot step; add one to the run script by hand`);
