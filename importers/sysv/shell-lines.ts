@@ -128,6 +128,8 @@ export interface SimpleCommand {
    * init starts it (`NAME start`), so its assignments do not apply to the start.
    */
   notAtStart?: boolean;
+  /** Its output goes down a pipe (`sshd -? | grep -q OpenSSH`): a query, not work. */
+  pipedOut?: boolean;
 }
 
 /** Whether a command reads `$2`..`$9` or `$#`: init calls a script with one argument. */
@@ -247,8 +249,8 @@ class CommandScanner {
       } else if (OPERATORS[kind]!.op === 'redir') {
         if (k + 3 < shape.length && shape[k + 3] === WORD) k += 3; // the redirection target is not an argument
       } else {
-        this.flush();
         const op = OPERATORS[kind]!.op;
+        this.flush(op === '|');
         this.afterLaterArgs = op === '&&' && this.lastReadLaterArgs;
         this.andOr = op === '&&' || op === '||' || op === '|';
       }
@@ -270,7 +272,7 @@ class CommandScanner {
     return wordToken(this.src, this.shape[k + 1]!, this.shape[k + 2]!);
   }
 
-  private flush(): void {
+  private flush(pipedOut = false): void {
     const words = this.words;
     // Leading reserved words and braces open/close blocks; braces count only to find function ends.
     // (A reserved word is letters or `!`, so its word is always one plain unquoted literal.)
@@ -308,6 +310,7 @@ class CommandScanner {
         if (this.fn !== undefined) c.inFunction = this.fn;
         if (conditional) c.conditional = true;
         if (notAtStart) c.notAtStart = true;
+        if (pipedOut) c.pipedOut = true;
         this.commands.push(c);
       }
     }

@@ -192,6 +192,9 @@ function commandStart(cmd: SimpleCommand): number {
   return -1;
 }
 
+/** start-stop-daemon options that match or track the process, which supervision replaces. */
+const MATCHING_OPTIONS = new Set(['pidfile', 'name', 'user', 'ppid', 'pid', 'retry', 'signal', 'notify-timeout', 'output']);
+
 /** SsdCall field <- start-stop-daemon option whose value it records. */
 const COPIED_OPTIONS: readonly (readonly [keyof SsdCall, string])[] = [
   ['exec', 'exec'], ['startas', 'startas'], ['pidfile', 'pidfile'], ['chuid', 'chuid'], ['group', 'group'],
@@ -208,7 +211,8 @@ function fromSsd(fields: Field[], origin: Origin): FoundCall {
     background: o.has('background'),
     makePidfile: o.has('make-pidfile'),
     args: p.args.map((a) => a.text),
-    unresolved: p.unresolvedOpts.size > 0 || p.args.some((a) => a.unresolved),
+    // Options that only find or track the process (pidfile, name, ...) do not change how it runs.
+    unresolved: [...p.unresolvedOpts].some((o) => !MATCHING_OPTIONS.has(o)) || p.args.some((a) => a.unresolved),
     via: 'start-stop-daemon',
   };
   for (let k = 0; k < COPIED_OPTIONS.length; k++) {

@@ -19,7 +19,7 @@ const NOT_START = /stop|status|reload|force|usage|log_/i;
 export function findStartWork(text: string, file: string, env: ShellEnv, daemons: readonly string[]): StartWork[] {
   const out: StartWork[] = [];
   for (const cmd of simpleCommands(text).commands) {
-    if (cmd.inFunction !== undefined && NOT_START.test(cmd.inFunction)) continue;
+    if ((cmd.inFunction !== undefined && NOT_START.test(cmd.inFunction)) || cmd.notAtStart || cmd.pipedOut) continue;
     const head = commandHead(cmd, env);
     if (head === undefined) continue;
     const base = head.slice(head.lastIndexOf('/') + 1);

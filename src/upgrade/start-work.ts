@@ -84,9 +84,9 @@ export function planStartWork(service: Service, fg: ForegroundProposal): StartWo
       const program = base !== undefined ? WORK_PROGRAMS[base] : undefined;
       if (argv && program && (base !== 'install' || argv.includes('-d'))) {
         // A script's bare `mkdir` sits behind a test that the directory is missing; -p is that test.
-        const args = base === 'mkdir' && !argv.slice(1).some((a) => a === '-p' || a === '--parents') ? ['-p', ...argv.slice(1)] : argv.slice(1);
-        plan.prelude.push({ argv: [program, ...args], asAccount: false, ignoreFailure: false });
-        plan.carried.push(`\`${w.text}\` (${where(w.origin)}): run before the daemon at each start, as root${args !== argv.slice(1) ? ' (mkdir -p: the script only makes it when missing)' : ''}`);
+        const addP = base === 'mkdir' && !argv.slice(1).some((a) => a === '-p' || a === '--parents');
+        plan.prelude.push({ argv: [program, ...(addP ? ['-p'] : []), ...argv.slice(1)], asAccount: false, ignoreFailure: false });
+        plan.carried.push(`\`${w.text}\` (${where(w.origin)}): run before the daemon at each start, as root${addP ? ' (mkdir -p: the script only makes it when missing)' : ''}`);
       } else {
         plan.dropped.push(`\`${w.text}\` (${where(w.origin)}): start-time work of the init script the longrun does not do${argv ? '' : ' (its words are not known statically)'}`);
       }

@@ -67,6 +67,11 @@ describe('init scripts', () => {
     expect(args(s)).toMatchObject({ args: ['-q'], unresolved: false });
   });
 
+  it('an unknown --pidfile (nginx reads it from its config with $(...)) does not make the run unknown', () => {
+    const s = script(`PID=$(awk '/pid/ {print $2}' /etc/food.conf)\nstart-stop-daemon --start --pidfile $PID --background --exec /usr/sbin/food -- -q\n`);
+    expect(args(s)).toMatchObject({ args: ['-q'], unresolved: false });
+  });
+
   it('a program chosen under a condition is refused (unresolved-command)', () => {
     const s = script(`DAEMON=/usr/sbin/food\nif [ -x /usr/sbin/food-pam ]; then DAEMON=/usr/sbin/food-pam; fi\nstart-stop-daemon --start --exec $DAEMON\n`);
     const r = upgrade(ws(s), 'food', { log: false }, true);
