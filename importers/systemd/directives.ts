@@ -86,6 +86,8 @@ const EXEC_APPROX: [string, string[]][] = [
     ['StandardOutput', 'StandardError', 'StandardInput', 'StandardInputText', 'StandardInputData']],
   ['the logger has no syslog identity, facility or level', ['SyslogIdentifier', 'SyslogFacility', 'SyslogLevel', 'SyslogLevelPrefix', 'LogLevelMax', 'LogExtraFields', 'LogRateLimitIntervalSec', 'LogRateLimitBurst', 'LogFilterPatterns', 'LogNamespace']],
   ['s6-setuidgid sets the user\'s groups from /etc/group, not the listed ones', ['SupplementaryGroups']],
+  // run-facts.ts: no transient account in s6; User= (systemd uses a static account of that name) or nobody.
+  ['runs as User= or, without it, as nobody: s6 makes no transient account', ['DynamicUser']],
   // systemd.exec(5): RuntimeDirectory= is removed at stop unless RuntimeDirectoryPreserve=yes|restart.
   ['the directory is made (mkdir -p) at each start and never removed at stop by s6, as if RuntimeDirectoryPreserve=yes', ['RuntimeDirectoryPreserve']],
 ];
@@ -101,7 +103,7 @@ const EXEC_NOT_CARRIED: [string, string[]][] = [
     'ReadOnlyDirectories', 'InaccessibleDirectories', 'TemporaryFileSystem', 'BindPaths', 'BindReadOnlyPaths',
     'MountFlags', 'MountAPIVFS', 'RootImage', 'RootImageOptions', 'RootHash', 'RootVerity', 'ExtensionImages',
     'ExtensionDirectories', 'NetworkNamespacePath', 'IPCNamespacePath', 'PrivateIPC', 'KeyringMode', 'RemoveIPC',
-    'DynamicUser', 'SELinuxContext', 'SELinuxContextFromNet', 'AppArmorProfile', 'SmackProcessLabel',
+    'SELinuxContext', 'SELinuxContextFromNet', 'AppArmorProfile', 'SmackProcessLabel',
     'ProtectSystemd', 'MemoryKSM',
   ]],
   ['capabilities: s6 keeps root\'s capabilities or drops all with s6-setuidgid', ['CapabilityBoundingSet', 'AmbientCapabilities', 'SecureBits']],

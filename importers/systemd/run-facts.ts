@@ -3,11 +3,11 @@
  * systemd.service(5)) -> `RunFacts`. Malformed values are diagnostics with file and line.
  */
 import { diag, type Diagnostic } from '../../src/model/diagnostic.js';
-import { emptyRunFacts, type Finding, type Limits, type Origin, type RunFacts } from '../../src/model/service.js';
+import { DYNAMIC_USER_ACCOUNT, emptyRunFacts, type Finding, type Limits, type Origin, type RunFacts } from '../../src/model/service.js';
 import { applyDirectories } from './directories.js';
 import type { LoadedUnit } from './load-unit.js';
 import type { SettingValue } from './unit-file.js';
-import { LIMITS, parseEnvironment, parseLimit, parseTimeSpan, signalName } from './values.js';
+import { LIMITS, parseBoolean, parseEnvironment, parseLimit, parseTimeSpan, signalName } from './values.js';
 
 // Listed once: the table is the same for every unit.
 const LIMIT_KEYS = Object.keys(LIMITS);
@@ -25,6 +25,16 @@ export function applyRunSettings(loaded: LoadedUnit, get: Get, last: Last, findi
   if (user) run.user = { name: user.value, origin: user.origin };
   const group = last('Service', 'Group');
   if (group) run.group = { name: group.value, origin: group.origin };
+  const dynamic = last('Service', 'DynamicUser');
+  if (dynamic && parseBoolean(dynamic.value) === true) {
+    // systemd allocates a transient unprivileged account (named after User= or the unit); s6 cannot, and
+    // root is never the answer: the unprivileged account every Debian system has, its own group.
+    if (!user) run.user = { name: DYNAMIC_USER_ACCOUNT, origin: dynamic.origin };
+    findings.push({ code: 'unit-dynamic-user', origin: dynamic.origin,
+      message: user
+        ? `DynamicUser=yes with User=${user.value}: runs as the account ${user.value}, which must exist (systemd uses a static account of that name when there is one)`
+        : `DynamicUser=yes: runs as ${DYNAMIC_USER_ACCOUNT} (systemd would make a transient account); directories it makes are owned by ${DYNAMIC_USER_ACCOUNT}` });
+  }
   const root = last('Service', 'RootDirectory');
   if (root) run.chroot = { path: root.value, origin: root.origin };
 

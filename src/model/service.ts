@@ -94,6 +94,9 @@ export interface RunFacts {
   discard?: { stdout: boolean; stderr: boolean; origin: Origin };
 }
 
+/** The account a systemd DynamicUser= service without User= runs as: unprivileged, owns nothing. */
+export const DYNAMIC_USER_ACCOUNT = 'nobody';
+
 /** A sysvinit `/etc/init.d` script, read statically. */
 export interface SysvEvidence {
   format: 'sysv';

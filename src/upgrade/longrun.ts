@@ -7,7 +7,7 @@
  * Carried over the way OpenRC's own s6 backend maps its variables (sh/s6.sh): command_user -> setuidgid,
  * stopsig -> down-signal, notify=fd:N -> notification-fd, timeout_ready/timeout_down/timeout_kill (ms).
  */
-import { definingSources, type Service } from '../model/service.js';
+import { definingSources, DYNAMIC_USER_ACCOUNT, type Service } from '../model/service.js';
 import { accountChain } from '../s6rc/account.js';
 import { directorySpecs, renderRunScript, type RunScriptSpec } from '../s6rc/run-script.js';
 import { EXECLINE_SHEBANG, execlineLine } from '../s6rc/execline.js';
@@ -152,13 +152,14 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   // A `+`/`!` ExecStart runs as root under systemd; an account named by the user still wins.
   const keepRoot = fg.privileged === true && !opts.user;
   const dynamic = dynamicUser(service, fg);
+  // DynamicUser= without User=: no transient account in s6, never root either (as the importer maps it).
+  const dynamicAccount = dynamic && !opts.user ? dynamic.user ?? DYNAMIC_USER_ACCOUNT : undefined;
   if (dynamic && !opts.user) {
-    if (!dynamic.user) {
-      return { ok: false, code: 'dynamic-user', reason: `${dynamic.unit} has DynamicUser=yes: systemd runs it as a transient unprivileged account, which s6 cannot make; give --user ACCOUNT (an existing unprivileged account, e.g. a dedicated one or nobody) rather than running it as root` };
-    }
-    carried.push(`DynamicUser=yes with User=${dynamic.user}: runs as the account ${dynamic.user}, which must exist (systemd uses a static account of that name when there is one)`);
+    carried.push(dynamic.user
+      ? `DynamicUser=yes with User=${dynamic.user}: runs as the account ${dynamic.user}, which must exist (systemd uses a static account of that name when there is one)`
+      : `DynamicUser=yes: runs as ${DYNAMIC_USER_ACCOUNT} (systemd would make a transient unprivileged account; give --user to choose another)`);
   }
-  const sourceAccount = serviceAccount(service, opts.user ?? dynamic?.user);
+  const sourceAccount = serviceAccount(service, opts.user ?? dynamicAccount);
   const account = keepRoot ? {} : sourceAccount;
   if (keepRoot && sourceAccount.user) carried.push('the ExecStart prefix +/! keeps root, as systemd does: no privilege drop to User= (give --user to drop)');
   const uid = accountChain(account);
@@ -223,7 +224,7 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
 
 /** The unit the foreground command comes from, when it asks for a dynamic user (and its User=, if any). */
 function dynamicUser(service: Service, fg: ForegroundProposal): { unit: string; user?: string } | undefined {
-  for (const ev of service.sources) {
+  for (const ev of definingSources(service)) {
     if (ev.format !== 'systemd' || (fg.origin && fg.origin.file !== ev.file && !ev.dropIns.includes(fg.origin.file))) continue;
     const value = ev.directives['Service']?.['DynamicUser']?.values.at(-1);
     if (!value || !['yes', 'true', '1', 'on'].includes(value.toLowerCase())) continue;

@@ -6,7 +6,7 @@
  * (systemd: with the unit's account unless `+`/`!`; scripts: as root); what cannot is returned as
  * `dropped`, and the proposal is then low confidence (refused without --yes) with the reason.
  */
-import type { Evidence, Service } from '../model/service.js';
+import { definingSources, type Evidence, type Service } from '../model/service.js';
 import { systemdArgv } from '../s6rc/systemd-expand.js';
 import type { ForegroundProposal } from './foreground.js';
 
@@ -28,12 +28,13 @@ export interface StartWorkPlan {
 
 /** The source the foreground command was read from (its origin file), else the merge winner. */
 export function sourceOf(service: Service, fg: ForegroundProposal): Evidence | undefined {
+  const defining = definingSources(service);
   const file = fg.origin?.file;
   if (file) {
-    const ev = service.sources.find((e) => e.file === file || (e.format === 'systemd' && e.dropIns.includes(file)));
+    const ev = defining.find((e) => e.file === file || (e.format === 'systemd' && e.dropIns.includes(file)));
     if (ev) return ev;
   }
-  return service.sources[0];
+  return defining[0];
 }
 
 /** Coreutils on Debian by absolute path: the supervision tree's PATH is minimal. */

@@ -1,6 +1,6 @@
 /**
  * A unit that runs to completion stays a oneshot (resolvconf.service: RemainAfterExit=yes, no Type=), and
- * DynamicUser= is never dropped into a daemon running as root (shadowsocks-libev.service), on the real
+ * DynamicUser= never becomes a daemon running as root: nobody, or User= (shadowsocks-libev.service), on the real
  * Debian units of the corpus.
  */
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { importSystemd } from '../../importers/systemd/index.js';
 import type { Service, SystemdEvidence } from '../../src/model/service.js';
 import { definition, newTree } from '../../src/s6rc/tree.js';
 import { emptyState } from '../../src/state/state.js';
+import { emitTree } from '../../src/s6rc/emit.js';
 import { upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
 
 const corpus = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
@@ -49,12 +50,21 @@ describe.skipIf(!existsSync(join(corpus, 'resolvconf')))('RemainAfterExit=yes wi
 });
 
 describe.skipIf(!existsSync(join(corpus, 'shadowsocks-libev')))('DynamicUser=yes (shadowsocks-libev.service)', () => {
-  it('is refused without an account, rather than run as root', () => {
+  it('the first conversion runs it as nobody, never root, and says so', () => {
+    const s = unitService('shadowsocks-libev', 'shadowsocks-libev.service');
+    expect(s.run.user?.name).toBe('nobody');
+    expect(s.findings.find((f) => f.code === 'unit-dynamic-user')?.message).toMatch(/runs as nobody/);
+    expect(s.wrapper?.kind).toBe('longrun');
+    const tree = emitTree([s], { facilityMembers: {} }).tree;
+    expect(tree.definitions.get('shadowsocks-libev')!.files['run']!.content).toMatch(/"s6-setuidgid" "nobody"/);
+  });
+
+  it('the upgrade runs it as nobody too, and says which account', () => {
     const r = upgrade(workspace(unitService('shadowsocks-libev', 'shadowsocks-libev.service')), 'shadowsocks-libev', { log: true }, true);
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.code).toBe('dynamic-user');
-    expect(r.reason).toContain('--user');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.proposal.plan.user).toBe('nobody');
+    expect(r.proposal.plan.carried.join('\n')).toContain('DynamicUser=yes: runs as nobody');
   });
 
   it('--user names the account the run script drops to', () => {
