@@ -33,10 +33,11 @@ export function accountChain(account: { user?: string; group?: string }): Accoun
   }
   if (group !== undefined && DECIMAL.test(group)) {
     // s6-envuidgid -g looks groups up by name too; s6-applyuidgid -g overrides the GID it exported.
-    return { ok: true, chain: ['s6-envuidgid', user, 's6-applyuidgid', '-U', '-g', group] };
+    // -z: unexport UID, GID and GIDLIST as s6-setuidgid does; the daemon never had them (docs/fidelity.md).
+    return { ok: true, chain: ['s6-envuidgid', user, 's6-applyuidgid', '-z', '-U', '-g', group] };
   }
   // s6-setuidgid takes a name or numeric uid:gid, not user:group names: set the group explicitly.
-  if (group !== undefined) return { ok: true, chain: ['s6-envuidgid', user, 's6-envuidgid', '-g', group, 's6-applyuidgid', '-U'] };
+  if (group !== undefined) return { ok: true, chain: ['s6-envuidgid', user, 's6-envuidgid', '-g', group, 's6-applyuidgid', '-z', '-U'] };
   return { ok: true, chain: ['s6-setuidgid', user] };
 }
 

@@ -13,7 +13,10 @@ export interface RunScriptSpec {
   stderrToStdout?: boolean;
   /** Read `./env/` (s6-envdir) — variables from the source's Environment= and similar. */
   envDir?: boolean;
-  /** Environment files read at start, in order. `shell` files are sourced by /bin/sh with `set -a`. */
+  /**
+   * Environment files read at start, in order. `shell` files are sourced by /bin/sh as the init script or
+   * openrc-run sources them: only what the file itself exports reaches the daemon.
+   */
   envFiles?: { path: string; optional: boolean; syntax: 'shell' | 'envfile' }[];
   workdir?: string;
   umask?: string;
@@ -83,12 +86,13 @@ type EnvFileSpec = NonNullable<RunScriptSpec['envFiles']>[number];
 
 /**
  * The chain prefix that reads one environment file: execline's `envfile` for systemd syntax; for shell
- * syntax a shell sourcing it with `set -a`, the path and the rest of the chain passed as positional
+ * syntax a shell sourcing it without `set -a` (the script's shell does not export what it sources either:
+ * the differential harness showed `set -a` adding every variable to the daemon's environment), the path and the rest of the chain passed as positional
  * parameters, never pasted into the shell text (with `live`, the init script's own argument words too).
  */
 export function envFileCommand(f: EnvFileSpec, live?: RunScriptSpec['liveArgs']): string[] {
   if (f.syntax === 'envfile') return f.optional ? ['envfile', '-I', f.path] : ['envfile', f.path];
-  const test = f.optional ? 'if [ -r "$1" ]; then set -a; . "$1"; set +a; fi' : 'set -a; . "$1" || exit 111; set +a';
+  const test = f.optional ? 'if [ -r "$1" ]; then . "$1"; fi' : '. "$1" || exit 111';
   const script = live
     ? `${live.presets.map(([name, value]) => (value === null ? `unset ${name}` : `${name}=${shellQuoteWord(value)}`)).concat(test).join('; ')}; set -f; shift; exec "$@" ${live.shellWords.join(' ')}`
     : `${test}; shift; exec "$@"`;

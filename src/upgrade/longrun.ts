@@ -137,7 +137,9 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     carried.push(`${live.liveWords.join(' ')}: expanded from ${live.file} at each start, as the init script does (today: ${live.liveValues.join(' ') || 'no words'})`);
   }
   const workdir = service.run.workdir?.path ?? openrcVar(service, 'directory') ?? ssdField(service, 'chdir');
-  if (workdir) spec.workdir = workdir;
+  // Without one, `/`: what init, start-stop-daemon and systemd give; s6-supervise would leave the daemon
+  // in its servicedir (found by the differential harness, docs/fidelity.md).
+  spec.workdir = workdir || '/';
   const umask = service.run.umask?.value ?? openrcVar(service, 'umask') ?? ssdField(service, 'umask');
   if (umask) spec.umask = umask;
   if (service.run.discard) spec.discard = { stdout: service.run.discard.stdout, stderr: service.run.discard.stderr };

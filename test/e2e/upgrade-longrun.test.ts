@@ -82,7 +82,7 @@ describe('upgrading a first-conversion longrun (systemd Type=simple)', () => {
     expect(run).toContain('"umask" "0027"');
     expect(run).toContain('"s6-softlimit" "-o" "4096"');
     // Group= is applied (the first conversion could not), and ${PORT} is expanded at start like systemd does.
-    expect(run).toContain('"s6-envuidgid" "www-data" "s6-envuidgid" "-g" "adm" "s6-applyuidgid" "-U" "/bin/sh" "-c" "set -f; exec \'/usr/bin/webd\' \'--port\' \\"${PORT}\\" \'--foreground\'"');
+    expect(run).toContain('"s6-envuidgid" "www-data" "s6-envuidgid" "-g" "adm" "s6-applyuidgid" "-z" "-U" "/bin/sh" "-c" "set -f; exec \'/usr/bin/webd\' \'--port\' \\"${PORT}\\" \'--foreground\'"');
     // Every setup line of the first conversion's run script is still there.
     const setup = firstRun.split('\n').slice(1, -2).filter((l) => !l.includes('s6-setuidgid'));
     expect(setup.length).toBeGreaterThanOrEqual(4);

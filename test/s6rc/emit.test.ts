@@ -106,7 +106,7 @@ describe('emitTree', () => {
       '"umask" "027"',
       '"s6-softlimit" "-o" "4096"',
       // User= and Group= both apply: s6-setuidgid would take www-data's own group instead.
-      '"s6-envuidgid" "www-data" "s6-envuidgid" "-g" "web" "s6-applyuidgid" "-U" "/usr/bin/web" "--port" "8080" "a b"',
+      '"s6-envuidgid" "www-data" "s6-envuidgid" "-g" "web" "s6-applyuidgid" "-z" "-U" "/usr/bin/web" "--port" "8080" "a b"',
       '',
     ].join('\n'));
     expect(def.files['env/LANG']!.content).toBe('C.UTF-8\n');

@@ -44,7 +44,7 @@ describe('upgrade to a logged pipeline', () => {
     expect(srv.type).toBe('longrun');
     expect(srv.dependencies).toEqual(['network']);
     expect(srv.files['producer-for']!.content).toBe('foo-log\n');
-    expect(srv.files['run']!.content).toBe('#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"/usr/sbin/food" "-c" "/etc/foo.conf"\n');
+    expect(srv.files['run']!.content).toBe('#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"cd" "/"\n"/usr/sbin/food" "-c" "/etc/foo.conf"\n');
     expect(log.files['consumer-for']!.content).toBe('foo-srv\n');
     expect(log.files['pipeline-name']!.content).toBe('foo\n');
     expect(log.files['notification-fd']!.content).toBe('3\n');
@@ -84,7 +84,7 @@ describe('upgrade to a logged pipeline', () => {
     expect(run).toContain('"cd" "/var/lib/foo"');
     expect(run).toContain('"umask" "027"');
     expect(run).toContain('"s6-softlimit" "-o" "4096"');
-    expect(run).toContain('"s6-envuidgid" "food" "s6-envuidgid" "-g" "daemon" "s6-applyuidgid" "-U" "/usr/sbin/food"');
+    expect(run).toContain('"s6-envuidgid" "food" "s6-envuidgid" "-g" "daemon" "s6-applyuidgid" "-z" "-U" "/usr/sbin/food"');
     expect(srv.files['env/LANG']!.content).toBe('C\n');
     expect(srv.files['env/BAD']).toBeUndefined();
     expect(srv.files['down-signal']!.content).toBe('INT\n');
@@ -193,7 +193,7 @@ describe('upgrading a longrun the first conversion made (systemd Type=simple)', 
     expect(r.proposal.fg).toMatchObject({ evidence: 'systemd', confidence: 'high' });
     const srv = r.ws.tree.definitions.get('web-srv')!;
     expect(srv.dependencies).toEqual(['network']);
-    expect(srv.files['run']!.content).toBe('#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"s6-envdir" "./env"\n"s6-setuidgid" "www"\n"/usr/bin/webd" "-f"\n');
+    expect(srv.files['run']!.content).toBe('#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"s6-envdir" "./env"\n"cd" "/"\n"s6-setuidgid" "www"\n"/usr/bin/webd" "-f"\n');
     expect(srv.files['env/LANG']!.content).toBe('C\n');
     expect(srv.files['down-signal']!.content).toBe('INT\n');
     expect(srv.files['timeout-kill']!.content).toBe('15000\n');

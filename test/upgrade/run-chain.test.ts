@@ -82,7 +82,7 @@ describe('numeric accounts', () => {
   });
 
   it('a named user with a numeric group sets the gid with s6-applyuidgid -g', () => {
-    expect(run(daemon({ chuid: 'food:33' })).script).toContain('"s6-envuidgid" "food" "s6-applyuidgid" "-U" "-g" "33" "/usr/sbin/food"');
+    expect(run(daemon({ chuid: 'food:33' })).script).toContain('"s6-envuidgid" "food" "s6-applyuidgid" "-z" "-U" "-g" "33" "/usr/sbin/food"');
   });
 });
 

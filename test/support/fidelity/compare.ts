@@ -1,0 +1,72 @@
+/**
+ * What may differ between the host's start path and the generated run script, and the first difference
+ * that is not one of those. Everything not listed here is compared exactly.
+ */
+import type { FileEntry, RecordState } from './sandbox.js';
+
+/**
+ * Environment variables one side legitimately adds or sets differently (docs/fidelity.md says why):
+ *  PATH     the init script's own `PATH=` line / the supervision tree's PATH (s6-svscan's, host-wide);
+ *  PWD, OLDPWD, SHLVL, _   shell bookkeeping of the script's shell, not configuration.
+ */
+export const ENV_IGNORED = ['PATH', 'PWD', 'OLDPWD', 'SHLVL', '_'];
+
+/** Paths the harness itself writes in the root (the recorder's directory, the servicedir). */
+const FILE_IGNORED = [/^\/\.s6m-(rec|svc|upper)(\/|$)/];
+
+export function normalize(raw: unknown): RecordState {
+  const r = raw as RecordState & { files: unknown[] };
+  const files: FileEntry[] = [];
+  for (const f of r.files as [string, string, number, number, string][]) {
+    let path = f[0];
+    if (path.startsWith('/.s6m-upper/')) path = path.slice('/.s6m-upper'.length);
+    else if (path === '/.s6m-upper') continue;
+    if (FILE_IGNORED.some((re) => re.test(path))) continue;
+    // An overlay whiteout: the start path deleted a file of the installed package.
+    const type = f[1] === 'chr' && f[2] === 0 && f[3] === 0 && f[0].startsWith('/.s6m-upper/') ? 'deleted' : f[1];
+    files.push({ path, type, uid: f[2], gid: f[3], mode: f[4] });
+  }
+  // A directory the overlay copied up only because something below it changed keeps its attributes:
+  // listing it is the same on both sides, so nothing is lost by keeping it.
+  return { ...r, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+function envMap(env: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const e of env) {
+    const i = e.indexOf('=');
+    const k = i < 0 ? e : e.slice(0, i);
+    if (!ENV_IGNORED.includes(k)) m.set(k, i < 0 ? '' : e.slice(i + 1));
+  }
+  return m;
+}
+
+const show = (v: unknown): string => JSON.stringify(v);
+
+/** The first difference in process state, or undefined when they agree. `ignoredFiles`: side artefacts. */
+export function firstDifference(orig: RecordState, s6: RecordState, ignoredFiles: string[] = []): string | undefined {
+  if (show(orig.argv) !== show(s6.argv)) return `argv: ${show(orig.argv)} vs ${show(s6.argv)}`;
+  for (const k of ['uid', 'euid', 'gid', 'egid'] as const) if (orig[k] !== s6[k]) return `${k}: ${orig[k]} vs ${s6[k]}`;
+  if (show(orig.groups) !== show(s6.groups)) return `groups: ${show(orig.groups)} vs ${show(s6.groups)}`;
+  const a = envMap(orig.env);
+  const b = envMap(s6.env);
+  for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    if (a.get(k) !== b.get(k)) return `env ${k}: ${a.has(k) ? show(a.get(k)) : 'unset'} vs ${b.has(k) ? show(b.get(k)) : 'unset'}`;
+  }
+  if (orig.cwd !== s6.cwd) return `cwd: ${orig.cwd} vs ${s6.cwd}`;
+  if (orig.umask !== s6.umask) return `umask: ${orig.umask} vs ${s6.umask}`;
+  if (orig.nice !== s6.nice) return `nice: ${orig.nice} vs ${s6.nice}`;
+  for (const k of Object.keys(orig.limits).sort()) {
+    if (show(orig.limits[k]) !== show(s6.limits[k])) return `limit ${k}: ${show(orig.limits[k])} vs ${show(s6.limits[k])}`;
+  }
+  const skip = (f: FileEntry): boolean => ignoredFiles.includes(f.path);
+  const fa = new Map(orig.files.filter((f) => !skip(f)).map((f) => [f.path, f]));
+  const fb = new Map(s6.files.filter((f) => !skip(f)).map((f) => [f.path, f]));
+  for (const p of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
+    const x = fa.get(p);
+    const y = fb.get(p);
+    const desc = (f: FileEntry | undefined): string => (f ? `${f.type} ${f.uid}:${f.gid} ${f.mode}` : 'absent');
+    if (desc(x) !== desc(y)) return `file ${p}: ${desc(x)} vs ${desc(y)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,231 @@
+/**
+ * The differential execution harness (docs/fidelity.md): for each upgradable service of a corpus
+ * package, the host's start path and the generated run script are both executed with the daemon
+ * replaced by the recorder, in the same throwaway root, and their process states compared.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importOpenrc } from '../../../importers/openrc/index.js';
+import { importSystemd } from '../../../importers/systemd/index.js';
+import { importSysv } from '../../../importers/sysv/index.js';
+import type { Evidence, Service, SysvEvidence } from '../../../src/model/service.js';
+import { planConversion } from '../../../src/passes/index.js';
+import { emptyState } from '../../../src/state/state.js';
+import { applyEntry, daemonEntry } from '../../../src/upgrade/daemon-table.js';
+import { upgrade, type Workspace } from '../../../src/upgrade/upgrade.js';
+import { firstDifference, normalize } from './compare.js';
+import { runSandbox, unpackPackage, type RecordState, type SandboxRun } from './sandbox.js';
+
+export type Outcome = 'equal' | 'different' | 'not-comparable';
+
+export interface CaseResult {
+  pkg: string;
+  service: string;
+  judge: 'lsb' | 'systemd' | 'openrc';
+  stack: string;
+  confidence: string;
+  evidence: string;
+  outcome: Outcome;
+  detail: string;
+}
+
+export interface Stack {
+  version: string;
+  /** Directory of s6-supervise and execlineb; the run script's interpreter is this execlineb. */
+  bin: string;
+}
+
+/** The environment both sides start from: what init hands to the service manager. */
+export const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const ACCOUNT_WORD = /^[a-z_][a-z0-9_-]*[$]?$/;
+
+function files(dir: string, keep: (n: string) => boolean = () => true): string[] {
+  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => !e.isDirectory() && keep(e.name)).map((e) => join(dir, e.name)).sort() : [];
+}
+
+function isOpenrc(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').startsWith('#!/sbin/openrc-run');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * System accounts the start paths may name. Packages create theirs in postinst, which is not run:
+ * every account word the sources mention gets a system user and group of that name, each user also a
+ * member of `s6m-extra` so that a missing initgroups() shows as a difference in supplementary groups.
+ */
+export function accountsFor(services: Service[], texts: string[]): { passwd: string[]; group: string[] } {
+  const names = new Set<string>();
+  const add = (v: string | undefined): void => {
+    for (const part of (v ?? '').split(/[:.]/)) if (ACCOUNT_WORD.test(part) && part !== 'root') names.add(part);
+  };
+  for (const s of services) {
+    add(s.run.user?.name);
+    add(s.run.group?.name);
+    for (const ev of s.sources) {
+      if (ev.format === 'sysv') for (const c of ev.ssdStarts) (add(c.chuid), add(c.group));
+      if (ev.format === 'openrc') (add(ev.vars['command_user']?.value), add(ev.vars['command_group']?.value));
+      if (ev.format === 'systemd') {
+        for (const k of ['User', 'Group', 'SupplementaryGroups']) for (const v of ev.directives['Service']?.[k]?.values ?? []) v.split(/\s+/).forEach(add);
+      }
+    }
+  }
+  for (const t of texts) {
+    for (const m of t.matchAll(/(?:--chuid|-c|--user|-u|--group|-g)[ =]["']?([a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)/g)) add(m[1]);
+    for (const m of t.matchAll(/^\s*(?:export\s+)?[A-Z_]*(?:USER|GROUP|UID|GID)=["']?([a-z_][a-z0-9_-]*)["']?\s*$/gm)) add(m[1]);
+    for (const m of t.matchAll(/^\s*(?:User|Group|SupplementaryGroups)=(.+)$/gm)) m[1]!.split(/\s+/).forEach(add);
+  }
+  // Accounts this machine already has keep their ids.
+  const existing = new Set(readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')[0]));
+  const existingGroups = new Set(readFileSync('/etc/group', 'utf8').split('\n').map((l) => l.split(':')[0]));
+  const sorted = [...names].sort();
+  const passwd: string[] = [];
+  const group: string[] = [];
+  sorted.forEach((n, i) => {
+    const id = 900 + i;
+    if (!existingGroups.has(n)) group.push(`${n}:x:${id}:`);
+    if (!existing.has(n)) passwd.push(`${n}:x:${id}:${existingGroups.has(n) ? gidOf(n) : id}::/nonexistent:/usr/sbin/nologin`);
+  });
+  group.push(`s6m-extra:x:4999:${sorted.join(',')}`);
+  return { passwd, group };
+}
+
+function gidOf(name: string): string {
+  return readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`))?.split(':')[2] ?? '65534';
+}
+
+export interface PackageInput {
+  pkg: string;
+  /** The corpus directory of the package (its init scripts, defaults, units). */
+  root: string;
+  /** Its .deb, unpacked as the installed layer; without one, `root` itself is the layer (fixtures). */
+  deb?: string;
+  /** More paths where the recorder stands (a fixture's daemon). */
+  programs?: string[];
+}
+
+export interface Upgraded {
+  service: Service;
+  runScript: string;
+  confidence: string;
+  evidence: string;
+}
+
+/** Converts the package and upgrades every oneshot it can (`--yes`: every confidence). */
+export function upgradedServices(input: PackageInput): { upgraded: Upgraded[]; services: Service[] } {
+  const { root } = input;
+  const initd = files(join(root, 'etc/init.d'));
+  const units = [...files(join(root, 'lib/systemd/system'), (n) => n.endsWith('.service')), ...files(join(root, 'usr/lib/systemd/system'), (n) => n.endsWith('.service'))];
+  const plan = planConversion([
+    importSysv({ root, files: initd.filter((f) => !isOpenrc(f)) }),
+    importOpenrc({ root, files: initd.filter(isOpenrc) }),
+    importSystemd({ root, files: units }),
+  ]);
+  let ws: Workspace = { tree: plan.tree, model: { version: 1, services: plan.services, host: plan.host }, state: emptyState() };
+  const upgraded: Upgraded[] = [];
+  for (const s of plan.services) {
+    if (plan.tree.definitions.get(s.name)?.type !== 'oneshot') continue;
+    const r = upgrade(ws, s.name, { log: true }, true);
+    if (!r.ok) continue;
+    ws = r.ws;
+    const run = ws.tree.definitions.get(`${s.name}-srv`)?.files['run']?.content;
+    if (run === undefined) continue;
+    upgraded.push({ service: s, runScript: run, confidence: r.proposal.fg.confidence, evidence: r.proposal.fg.evidence });
+  }
+  return { upgraded, services: plan.services };
+}
+
+interface Picked {
+  daemon?: RecordState;
+  /** Programs the start path ran before the daemon (checks, set-up): start-time work. */
+  before: RecordState[];
+}
+
+/**
+ * The daemon's record: on the s6 side the one s6-supervise started; on the host's side the last start of
+ * the same program (a script may run it before, e.g. `sshd -t`, or other programs after, e.g. auditctl),
+ * else the last record of all.
+ */
+function pick(run: SandboxRun, supervised: boolean, exe?: string): Picked {
+  const recs = run.records.map(normalize);
+  let i = supervised ? recs.findIndex((r) => r.parent === 's6-supervise') : -1;
+  if (i < 0 && exe !== undefined) i = recs.map((r) => r.exe).lastIndexOf(exe);
+  if (i < 0) i = recs.length - 1;
+  return i < 0 ? { before: [] } : { daemon: recs[i], before: recs.slice(0, i) };
+}
+
+/**
+ * The argv the s6 side should run: the host's, with the foreground edit of daemon-table.ts when that is
+ * the evidence (the one difference in argv the upgrade makes on purpose; whether the flag keeps the
+ * daemon in the foreground is for the supervision tests, not the recorder, to judge).
+ */
+function expectedArgv(orig: readonly string[], evidence: string): string[] {
+  const entry = evidence === 'table' ? daemonEntry(orig[0] ?? '') : undefined;
+  return entry ? applyEntry(entry, orig) : [...orig];
+}
+
+const why = (run: SandboxRun): string => `${run.status}; ${run.log.trim().split('\n').slice(-2).join(' | ').slice(0, 160)}`;
+
+export interface PackageContext {
+  input: PackageInput;
+  recorder: string;
+  stacks: Stack[];
+  work: string;
+  layer: { root: string; programs: string[] };
+  accounts: { passwd: string[]; group: string[] };
+}
+
+/** Unpacks the package (or takes the fixture directory as the installed layer) and its accounts. */
+export function packageContext(input: PackageInput, services: Service[], recorder: string, stacks: Stack[], work: string): PackageContext {
+  const layer = input.deb ? unpackPackage(input.deb, input.pkg, recorder) : { root: input.root, programs: [] };
+  const texts = [...files(join(input.root, 'etc/init.d')), ...files(join(input.root, 'etc/default')), ...files(join(input.root, 'lib/systemd/system'))].map((f) => readFileSync(f, 'utf8'));
+  return { input, recorder, stacks, work, layer, accounts: accountsFor(services, texts) };
+}
+
+/** Runs every upgradable service of one package on every stack. */
+export function runPackage(input: PackageInput, recorder: string, stacks: Stack[], work: string): CaseResult[] {
+  const { upgraded, services } = upgradedServices(input);
+  if (upgraded.length === 0) return [];
+  const ctx = packageContext(input, services, recorder, stacks, work);
+  return upgraded.flatMap((u) => judgeService(ctx, u));
+}
+
+/** One service: the host's start path, then the run script on each stack, compared. */
+export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
+  const { input, recorder, stacks, work, layer, accounts } = ctx;
+  const results: CaseResult[] = [];
+  const sysv = u.service.sources.find((e): e is Evidence & SysvEvidence => e.format === 'sysv');
+  const judge: CaseResult['judge'] = u.evidence === 'systemd' ? 'systemd' : u.evidence === 'openrc' ? 'openrc' : 'lsb';
+  const base = { pkg: input.pkg, service: u.service.name, judge, confidence: u.confidence, evidence: u.evidence };
+  const notComparable = (detail: string, stack = '-'): CaseResult[] => [...results, { ...base, stack, outcome: 'not-comparable', detail }];
+  if (judge !== 'lsb') return notComparable(`${judge} judge not run yet`);
+  if (!sysv) return notComparable('no init script');
+  const common = { pkgroot: layer.root, passwd: accounts.passwd, group: accounts.group, recorder, programs: input.programs ?? [] };
+  const orig = runSandbox({ ...common, mode: 'exit', kind: 'script', cmd: `${sysv.systemPath} start`, env: [`PATH=${BASE_PATH}`] }, join(work, 'orig'));
+  if (orig.records.length === 0) return notComparable(`the init script started nothing (${why(orig)})`);
+  const pidfiles = sysv.ssdStarts.filter((c) => c.makePidfile && c.pidfile).map((c) => c.pidfile!);
+  for (const stack of stacks) {
+    const run = u.runScript.replace(/^#!\/usr\/bin\/execlineb/, `#!${stack.bin}/execlineb`);
+    const s6 = runSandbox(
+      { ...common, mode: 'supervised', kind: 'supervise', cmd: '/.s6m-svc/srv', env: [`PATH=${stack.bin}:${BASE_PATH}`], files: { '.s6m-svc/srv/run': { content: run, mode: 0o755 } } },
+      join(work, `s6-${stack.version}`),
+    );
+    const s = pick(s6, true);
+    const o = pick(orig, false, s.daemon?.exe);
+    if (!s.daemon || !o.daemon) {
+      results.push({ ...base, stack: stack.version, outcome: 'different', detail: `the run script started nothing (${why(s6)})` });
+      continue;
+    }
+    let diff: string | undefined;
+    if (s.daemon.parent !== 's6-supervise') diff = `not supervised: the daemon's parent is ${s.daemon.parent || 'gone'} (it forked)`;
+    diff ??= firstDifference({ ...o.daemon, argv: expectedArgv(o.daemon.argv, u.evidence) }, s.daemon, pidfiles);
+    const ob = o.before.map((r) => r.argv.join(' '));
+    const sb = s.before.map((r) => r.argv.join(' '));
+    if (!diff && JSON.stringify(ob) !== JSON.stringify(sb)) diff = `start-time work: ${JSON.stringify(ob)} vs ${JSON.stringify(sb)}`;
+    results.push({ ...base, stack: stack.version, outcome: diff ? 'different' : 'equal', detail: diff ?? '' });
+  }
+  return results;
+}
