@@ -109,7 +109,9 @@ function readShell(
   const envFiles: EnvFile[] = [];
   const applyDefaults = (sysPath: string, line: number | undefined) => {
     if (!envFiles.some((e) => e.path === sysPath)) {
-      envFiles.push({ path: sysPath, optional: true, syntax: 'shell', origin: line !== undefined ? { file, line } : { file } });
+      // The script's shell exports what the file sets only with `set -a` on (etcd's script).
+      const exportAll = env.allexport;
+      envFiles.push({ path: sysPath, optional: true, syntax: 'shell', ...(exportAll ? { exportAll } : {}), origin: line !== undefined ? { file, line } : { file } });
     }
     const disk = findCompanion(root, file, sysPath);
     if (!disk) return;
@@ -201,3 +203,4 @@ function startLevels(file: string, name: string, meaning: LsbMeaning | undefined
     : 'only K links in /etc/rc?.d';
   return { levels: start, why };
 }
+

@@ -147,7 +147,7 @@ export function simpleCommands(text: string): { commands: SimpleCommand[]; probl
 // Commands a fact can come from, by their first word: shell-vars.ts reads assignments, export, readonly,
 // unset, `:` and `.`/source; start-stop-daemon.ts reads `VAR=x`/exec prefixes, then start-stop-daemon or
 // start_daemon. Everything else (echo, log_*, tests, case arms: most of a script) is skipped unbuilt.
-const FACT_HEADS = new Set(['export', 'readonly', 'unset', ':', '.', 'source', 'exec', 'start_daemon']);
+const FACT_HEADS = new Set(['set', 'export', 'readonly', 'unset', ':', '.', 'source', 'exec', 'start_daemon']);
 const ASSIGNMENT_RE = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Whether a command with this first word can state a fact (exported for tests). */
@@ -184,7 +184,7 @@ export function factCommands(text: string): { commands: SimpleCommand[]; problem
 // name, `name()` or `function`. A word's literal text is its source minus quote characters, backslashes
 // and escaped newlines, so removing those from the line can only add matches, never lose one; the
 // native test lets the two thirds of lines that cannot matter skip lexing.
-const MAY_HOLD_FACT = /(?:^|[\s;&|()<>])(?:[{}.:](?:$|[\s;&|()<>])|[A-Za-z_][A-Za-z0-9_]*=|(?:if|then|else|elif|fi|case|esac|while|until|for|do|done)(?:$|[\s;&|()<>]))|export|readonly|unset|source|exec|start_daemon|start-stop-daemon|function|\([ \t]*\)/;
+const MAY_HOLD_FACT = /(?:^|[\s;&|()<>])(?:[{}.:](?:$|[\s;&|()<>])|[A-Za-z_][A-Za-z0-9_]*=|(?:if|then|else|elif|fi|case|esac|while|until|for|do|done)(?:$|[\s;&|()<>]))|export|readonly|unset|source|\bset\b|exec|start_daemon|start-stop-daemon|function|\([ \t]*\)/;
 const QUOTING = /\\\n|[\\'"]/g;
 const COMMENT_OR_BLANK = /^[ \t]*(?:#[^\n]*)?$/;
 

@@ -25,6 +25,8 @@ const INHERITED = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'TERM', 'PWD', 'OL
 /** Variables in assignment order; `special` holds `$0` and friends. */
 export class ShellEnv {
   readonly vars = new Map<string, ShellVar>();
+  /** `set -a` is on: every assignment exports (a sourced defaults file's too). */
+  allexport = false;
   private readonly assignedAtRunTime = new Set<string>();
   /** Texts noted but not yet searched: most scripts never look up a name they do not set. */
   private readonly unsearched: string[] = [];
@@ -122,6 +124,14 @@ export function evalAssignments(text: string, file: string, env: ShellEnv, opts:
       }
       continue;
     }
+    if (head === 'set') {
+      for (let k = 1; k < words.length; k++) {
+        const w = plainText(words[k]!.parts) ?? '';
+        if (/^[-+][A-Za-z]*a/.test(w) && !w.startsWith('--')) env.allexport = w[0] === '-';
+        else if ((w === '-o' || w === '+o') && plainText(words[k + 1]?.parts ?? []) === 'allexport') env.allexport = w === '-o';
+      }
+      continue;
+    }
     if (head === 'unset') {
       for (let k = 1; k < words.length; k++) {
         const name = plainText(words[k]!.parts);
@@ -173,7 +183,7 @@ function assign(env: ShellEnv, name: string, value: WordPart[], origin: Origin, 
   const prev = env.vars.get(name);
   const text = e.fields.join('');
   const unknown = e.unresolved || (conditional && (!prev || prev.unresolved || prev.value !== text));
-  env.vars.set(name, { value: unknown && conditional ? '$' + name : text, origin, unresolved: unknown, exported: exported || (prev?.exported ?? false) });
+  env.vars.set(name, { value: unknown && conditional ? '$' + name : text, origin, unresolved: unknown, exported: exported || env.allexport || (prev?.exported ?? false) });
 }
 
 /** `: ${NAME:=default}` assigns when NAME is unset (or empty for `:=`). */

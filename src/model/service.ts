@@ -58,6 +58,8 @@ export interface EnvFile {
    * `envfile`: systemd `EnvironmentFile=` syntax (KEY=VALUE lines).
    */
   syntax: 'shell' | 'envfile';
+  /** `shell` only: the script sources it with `set -a` on, so every variable it sets is exported. */
+  exportAll?: boolean;
   origin: Origin;
 }
 

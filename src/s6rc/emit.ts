@@ -45,7 +45,7 @@ function runSpec(s: Service, argv: string[], notes: Diagnostic[], privileged = f
       `${s.name}: environment variable ${JSON.stringify(x.name)} is not written: ${x.reason}`, s.name));
   }
   if (Object.keys(files).length > 0) spec.envDir = true;
-  if (r.envFiles.length > 0) spec.envFiles = r.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax }));
+  if (r.envFiles.length > 0) spec.envFiles = r.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax, ...(f.exportAll ? { exportAll: true } : {}) }));
   if (r.workdir) spec.workdir = r.workdir.path;
   const dirs = serviceDirectories(s);
   if (dirs.length > 0) spec.directories = dirs;

@@ -17,7 +17,7 @@ export interface RunScriptSpec {
    * Environment files read at start, in order. `shell` files are sourced by /bin/sh as the init script or
    * openrc-run sources them: only what the file itself exports reaches the daemon.
    */
-  envFiles?: { path: string; optional: boolean; syntax: 'shell' | 'envfile' }[];
+  envFiles?: { path: string; optional: boolean; syntax: 'shell' | 'envfile'; exportAll?: boolean }[];
   workdir?: string;
   umask?: string;
   /** Send stdout / stderr to /dev/null (systemd StandardOutput=null, StandardError=null). */
@@ -92,7 +92,9 @@ type EnvFileSpec = NonNullable<RunScriptSpec['envFiles']>[number];
  */
 export function envFileCommand(f: EnvFileSpec, live?: RunScriptSpec['liveArgs']): string[] {
   if (f.syntax === 'envfile') return f.optional ? ['envfile', '-I', f.path] : ['envfile', f.path];
-  const test = f.optional ? 'if [ -r "$1" ]; then . "$1"; fi' : '. "$1" || exit 111';
+  // `set -a` only where the script had it on when it sourced the file (EnvFile.exportAll).
+  const [on, off] = f.exportAll ? ['set -a; ', '; set +a'] : ['', ''];
+  const test = f.optional ? `if [ -r "$1" ]; then ${on}. "$1"${off}; fi` : `${on}. "$1" || exit 111${off}`;
   const script = live
     ? `${live.presets.map(([name, value]) => (value === null ? `unset ${name}` : `${name}=${shellQuoteWord(value)}`)).concat(test).join('; ')}; set -f; shift; exec "$@" ${live.shellWords.join(' ')}`
     : `${test}; shift; exec "$@"`;

@@ -125,7 +125,7 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     spec.envDir = true;
   }
   if (service.run.envFiles.length > 0) {
-    spec.envFiles = service.run.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax }));
+    spec.envFiles = service.run.envFiles.map((f) => ({ path: f.path, optional: f.optional, syntax: f.syntax, ...(f.exportAll ? { exportAll: true } : {}) }));
   }
   const frozen = confdValuesInArgs(service, fg);
   if (frozen) notCarried.push(frozen);

@@ -14,22 +14,30 @@ export const ENV_IGNORED = ['PATH', 'PWD', 'OLDPWD', 'SHLVL', '_'];
 /** Paths the harness itself writes in the root (the recorder's directory, the servicedir). */
 const FILE_IGNORED = [/^\/\.s6m-(rec|svc|upper)(\/|$)/];
 
-export function normalize(raw: unknown): RecordState {
+/**
+ * The record with its file list as paths on the system. `lower(path)` describes a path as installed
+ * (`type uid:gid mode`, or undefined): a directory the overlay copied up only because something below it
+ * changed is left out, so the first difference names what the start path made, not its parents.
+ */
+export function normalize(raw: unknown, lower: (path: string) => string | undefined = () => undefined): RecordState {
   const r = raw as RecordState & { files: unknown[] };
   const files: FileEntry[] = [];
   for (const f of r.files as [string, string, number, number, string][]) {
     let path = f[0];
-    if (path.startsWith('/.s6m-upper/')) path = path.slice('/.s6m-upper'.length);
+    const upper = path.startsWith('/.s6m-upper/');
+    if (upper) path = path.slice('/.s6m-upper'.length);
     else if (path === '/.s6m-upper') continue;
     if (FILE_IGNORED.some((re) => re.test(path))) continue;
     // An overlay whiteout: the start path deleted a file of the installed package.
-    const type = f[1] === 'chr' && f[2] === 0 && f[3] === 0 && f[0].startsWith('/.s6m-upper/') ? 'deleted' : f[1];
-    files.push({ path, type, uid: f[2], gid: f[3], mode: f[4] });
+    const type = upper && f[1] === 'chr' && f[2] === 0 && f[3] === 0 ? 'deleted' : f[1];
+    const entry = { path, type, uid: f[2], gid: f[3], mode: f[4] };
+    if (upper && type === 'dir' && lower(path) === describe(entry)) continue;
+    files.push(entry);
   }
-  // A directory the overlay copied up only because something below it changed keeps its attributes:
-  // listing it is the same on both sides, so nothing is lost by keeping it.
   return { ...r, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
+
+export const describe = (f: FileEntry | undefined): string => (f ? `${f.type} ${f.uid}:${f.gid} ${f.mode}` : 'absent');
 
 function envMap(env: string[]): Map<string, string> {
   const m = new Map<string, string>();
@@ -59,14 +67,14 @@ export function firstDifference(orig: RecordState, s6: RecordState, ignoredFiles
   for (const k of Object.keys(orig.limits).sort()) {
     if (show(orig.limits[k]) !== show(s6.limits[k])) return `limit ${k}: ${show(orig.limits[k])} vs ${show(s6.limits[k])}`;
   }
-  const skip = (f: FileEntry): boolean => ignoredFiles.includes(f.path);
+  const canon = (p: string): string => p.replace(/^\/var\/run\//, '/run/');
+  const skip = (f: FileEntry): boolean => ignoredFiles.map(canon).includes(canon(f.path));
   const fa = new Map(orig.files.filter((f) => !skip(f)).map((f) => [f.path, f]));
   const fb = new Map(s6.files.filter((f) => !skip(f)).map((f) => [f.path, f]));
   for (const p of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
     const x = fa.get(p);
     const y = fb.get(p);
-    const desc = (f: FileEntry | undefined): string => (f ? `${f.type} ${f.uid}:${f.gid} ${f.mode}` : 'absent');
-    if (desc(x) !== desc(y)) return `file ${p}: ${desc(x)} vs ${desc(y)}`;
+    if (describe(x) !== describe(y)) return `file ${p}: ${describe(x)} vs ${describe(y)}`;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
  * package, the host's start path and the generated run script are both executed with the daemon
  * replaced by the recorder, in the same throwaway root, and their process states compared.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importOpenrc } from '../../../importers/openrc/index.js';
 import { importSystemd } from '../../../importers/systemd/index.js';
@@ -110,6 +110,8 @@ export interface PackageInput {
 export interface Upgraded {
   service: Service;
   runScript: string;
+  /** The servicedir's other files as s6-rc-compile copies them (env/, notification-fd, ...). */
+  files: Record<string, { content: string; mode?: number }>;
   confidence: string;
   evidence: string;
 }
@@ -131,9 +133,11 @@ export function upgradedServices(input: PackageInput): { upgraded: Upgraded[]; s
     const r = upgrade(ws, s.name, { log: true }, true);
     if (!r.ok) continue;
     ws = r.ws;
-    const run = ws.tree.definitions.get(`${s.name}-srv`)?.files['run']?.content;
+    const srv = ws.tree.definitions.get(`${s.name}-srv`);
+    const run = srv?.files['run']?.content;
     if (run === undefined) continue;
-    upgraded.push({ service: s, runScript: run, confidence: r.proposal.fg.confidence, evidence: r.proposal.fg.evidence });
+    const other = Object.entries(srv!.files).filter(([p]) => !['run', 'producer-for', 'consumer-for', 'pipeline-name'].includes(p));
+    upgraded.push({ service: s, runScript: run, files: Object.fromEntries(other), confidence: r.proposal.fg.confidence, evidence: r.proposal.fg.evidence });
   }
   return { upgraded, services: plan.services };
 }
@@ -149,8 +153,20 @@ interface Picked {
  * the same program (a script may run it before, e.g. `sshd -t`, or other programs after, e.g. auditctl),
  * else the last record of all.
  */
-function pick(run: SandboxRun, supervised: boolean, exe?: string): Picked {
-  const recs = run.records.map(normalize);
+function pick(run: SandboxRun, supervised: boolean, layer: string, exe?: string): Picked {
+  const lower = (path: string): string | undefined => {
+    for (const p of [join(layer, path), path]) {
+      try {
+        const st = lstatSync(p);
+        const type = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : st.isSymbolicLink() ? 'link' : 'other';
+        return `${type} ${st.uid}:${st.gid} ${(st.mode & 0o7777).toString(8).padStart(4, '0')}`;
+      } catch {
+        // not in this layer
+      }
+    }
+    return undefined;
+  };
+  const recs = run.records.map((r) => normalize(r, lower));
   let i = supervised ? recs.findIndex((r) => r.parent === 's6-supervise') : -1;
   if (i < 0 && exe !== undefined) i = recs.map((r) => r.exe).lastIndexOf(exe);
   if (i < 0) i = recs.length - 1;
@@ -206,15 +222,18 @@ export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
   const common = { pkgroot: layer.root, passwd: accounts.passwd, group: accounts.group, recorder, programs: input.programs ?? [] };
   const orig = runSandbox({ ...common, mode: 'exit', kind: 'script', cmd: `${sysv.systemPath} start`, env: [`PATH=${BASE_PATH}`] }, join(work, 'orig'));
   if (orig.records.length === 0) return notComparable(`the init script started nothing (${why(orig)})`);
-  const pidfiles = sysv.ssdStarts.filter((c) => c.makePidfile && c.pidfile).map((c) => c.pidfile!);
+  // start-stop-daemon --make-pidfile writes the pid file, not the daemon (init-d-script's default path when
+  // the script names none): a supervisor's artefact, left out of the comparison.
+  const scriptName = sysv.systemPath.slice(sysv.systemPath.lastIndexOf('/') + 1);
+  const pidfiles = sysv.ssdStarts.filter((c) => c.makePidfile).map((c) => c.pidfile ?? `/run/${scriptName}.pid`);
   for (const stack of stacks) {
     const run = u.runScript.replace(/^#!\/usr\/bin\/execlineb/, `#!${stack.bin}/execlineb`);
     const s6 = runSandbox(
-      { ...common, mode: 'supervised', kind: 'supervise', cmd: '/.s6m-svc/srv', env: [`PATH=${stack.bin}:${BASE_PATH}`], files: { '.s6m-svc/srv/run': { content: run, mode: 0o755 } } },
+      { ...common, mode: 'supervised', kind: 'supervise', cmd: '/.s6m-svc/srv', env: [`PATH=${stack.bin}:${BASE_PATH}`], files: { ...Object.fromEntries(Object.entries(u.files).map(([p, f]) => [`.s6m-svc/srv/${p}`, f])), '.s6m-svc/srv/run': { content: run, mode: 0o755 } } },
       join(work, `s6-${stack.version}`),
     );
-    const s = pick(s6, true);
-    const o = pick(orig, false, s.daemon?.exe);
+    const s = pick(s6, true, layer.root);
+    const o = pick(orig, false, layer.root, s.daemon?.exe);
     if (!s.daemon || !o.daemon) {
       results.push({ ...base, stack: stack.version, outcome: 'different', detail: `the run script started nothing (${why(s6)})` });
       continue;
