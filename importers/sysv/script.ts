@@ -15,7 +15,7 @@ import { findCompanion, RC_LEVELS, type RcLinkIndex } from './companions.js';
 import { collectDaemonFacts } from './daemon-facts.js';
 import { parseLsbHeader } from './lsb-header.js';
 import { interpretLsb, type LsbMeaning } from './lsb-fields.js';
-import { findStartWork } from './start-work.js';
+import { findStartWork, startFunctionExports } from './start-work.js';
 import { liveArgsFor, namesRead, type DefaultsSourcing } from './live-args.js';
 import { evalAssignments, ShellEnv } from './shell-vars.js';
 import type { ArgWord } from './start-stop-daemon.js';
@@ -150,6 +150,10 @@ function readShell(
   env.vars.forEach((v, k) => {
     // Exported variables reach the daemon's environment; plain ones stay inside the script.
     if (v.exported && !v.unresolved && v.origin.file === file) service.run.env[k] = { value: v.value, origin: v.origin };
+    // Known only when the script runs (`$(hostname)`): not carried, and said (the upgrade is then not sure).
+    if (v.exported && v.unresolved && v.origin.file === file) {
+      service.findings.push({ code: 'sysv-unresolved-env', message: `${k} is exported with a value known only when the script runs; not carried into the daemon's environment`, origin: v.origin });
+    }
   });
   const live = sourcing && ((words: ArgWord[]) => liveArgsFor(words, sourcing!, env));
   const facts = collectDaemonFacts(text, file, env, service.run, shebang?.includes('init-d-script') ?? false, live);
@@ -157,6 +161,11 @@ function readShell(
   service.findings.push(...facts.findings);
   const daemons = facts.ssdStarts.flatMap((c) => [c.exec, c.startas]).filter((p): p is string => p !== undefined);
   const work = findStartWork(text, file, env, daemons);
+  const exports = startFunctionExports(text, file);
+  for (const e of exports.known) service.run.env[e.name] = { value: e.value, origin: e.origin };
+  for (const e of exports.unknown) {
+    service.findings.push({ code: 'sysv-unresolved-env', message: `${e.name} is exported with a value known only when the script runs; not carried into the daemon's environment`, origin: e.origin });
+  }
   if (work.length > 0) evidence.startWork = work;
 }
 

@@ -16,15 +16,48 @@ const WORK_PROGRAMS = new Set(['mkdir', 'install', 'chown', 'chgrp', 'chmod', 't
 /** Functions only used to stop, reload or report. */
 const NOT_START = /stop|status|reload|force|usage|log_/i;
 
+/**
+ * What may follow the daemon's start in the same function without being work on its behalf: the shell's
+ * own commands, messages, init-functions' helpers (the differential harness saw tgt's `tgtadm` calls
+ * after start-stop-daemon: programs like that are start-time work a run script does not do).
+ */
+const AFTER_START_BENIGN = new Set([
+  '[', 'test', 'true', 'false', ':', 'return', 'exit', 'echo', 'printf', 'sleep', 'local', 'set', 'shift', 'break', 'continue',
+  'start-stop-daemon', 'pidofproc', 'killproc', 'status_of_proc', 'rm', 'pidof', 'case', 'esac', 'if', 'fi', 'for', 'while', 'until', 'done',
+]);
+
+/** Lines of `start-stop-daemon --start` calls inside functions, by function. */
+export function ssdStartLines(commands: readonly SimpleCommand[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const cmd of commands) {
+    const head = cmd.words[0] ? plainText(cmd.words[0].parts) : undefined;
+    if (cmd.inFunction === undefined || head?.slice(head.lastIndexOf('/') + 1) !== 'start-stop-daemon') continue;
+    if (!cmd.words.some((w) => ['--start', '-S'].includes(plainText(w.parts) ?? ''))) continue;
+    if (!first.has(cmd.inFunction)) first.set(cmd.inFunction, cmd.line);
+  }
+  return first;
+}
+
 export function findStartWork(text: string, file: string, env: ShellEnv, daemons: readonly string[]): StartWork[] {
   const out: StartWork[] = [];
-  for (const cmd of simpleCommands(text).commands) {
+  const commands = simpleCommands(text).commands;
+  const started = ssdStartLines(commands);
+  const lines = text.split('\n');
+  // `a|b)` of a case: the scanner reads the patterns as commands.
+  const isPattern = (cmd: SimpleCommand): boolean => {
+    const raw = cmd.words.map((w) => w.raw).join(' ');
+    const l = (lines[cmd.line - 1] ?? '').trim();
+    return /^[^\s()]+(?:\s*\|\s*[^\s()]+)*\s*\)/.test(l) && l.split(')')[0]!.split('|').map((p) => p.trim()).includes(raw);
+  };
+  for (const cmd of commands) {
     if ((cmd.inFunction !== undefined && NOT_START.test(cmd.inFunction)) || cmd.notAtStart || cmd.pipedOut) continue;
     const head = commandHead(cmd, env);
     if (head === undefined) continue;
     const base = head.slice(head.lastIndexOf('/') + 1);
     const isDaemon = daemons.includes(head);
-    if (!WORK_PROGRAMS.has(base) && !isDaemon) continue;
+    const startLine = cmd.inFunction !== undefined ? started.get(cmd.inFunction) : undefined;
+    const afterStart = startLine !== undefined && cmd.line > startLine && !AFTER_START_BENIGN.has(base) && !base.startsWith('log_') && !base.includes('=') && !isPattern(cmd);
+    if (!WORK_PROGRAMS.has(base) && !isDaemon && !afterStart) continue;
     const origin: Origin = { file, line: cmd.line };
     const raw = cmd.words.map((w) => w.raw).join(' ');
     const argv = knownArgv(cmd, env, file);
@@ -59,4 +92,29 @@ function knownArgv(cmd: SimpleCommand, env: ShellEnv, file: string): string[] | 
     argv.push(...e.fields);
   }
   return argv;
+}
+
+/**
+ * `export NAME=VALUE` inside the function that starts the daemon, before the start: the daemon inherits
+ * it (dbus's `export SYSTEMD_NSS_BYPASS_BUS=1`, seen by the differential harness). Literal values only;
+ * the rest is not known statically and is returned as `unknown`.
+ */
+export function startFunctionExports(text: string, file: string): { known: { name: string; value: string; origin: Origin }[]; unknown: { name: string; origin: Origin }[] } {
+  const commands = simpleCommands(text).commands;
+  const started = ssdStartLines(commands);
+  const known: { name: string; value: string; origin: Origin }[] = [];
+  const unknown: { name: string; origin: Origin }[] = [];
+  for (const cmd of commands) {
+    const line = cmd.inFunction !== undefined ? started.get(cmd.inFunction) : undefined;
+    if (line === undefined || cmd.line > line || !cmd.words[0] || plainText(cmd.words[0].parts) !== 'export') continue;
+    for (const w of cmd.words.slice(1)) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.raw);
+      if (!m) continue;
+      const text = plainText(w.parts);
+      const origin = { file, line: cmd.line };
+      if (text !== undefined) known.push({ name: m[1]!, value: text.slice(m[0].length), origin });
+      else unknown.push({ name: m[1]!, origin });
+    }
+  }
+  return { known, unknown };
 }

@@ -83,7 +83,11 @@ export function propose(ws: Workspace, name: string, request: UpgradeRequest): P
   if (!planned.ok) return { ok: false, code: planned.code, reason: planned.reason, service };
   // Start-time work the longrun would skip is never dropped silently: low confidence, with the reason.
   const dropped = planned.plan.dropped;
-  const checked = dropped.length === 0 ? fg : { ...fg, confidence: 'low' as const, reasons: [...fg.reasons, ...dropped.map((d) => `not carried: ${d}`)] };
+  let checked = dropped.length === 0 ? fg : { ...fg, confidence: 'low' as const, reasons: [...fg.reasons, ...dropped.map((d) => `not carried: ${d}`)] };
+  // An exported variable the script computes at run time is missing from the daemon's environment
+  // (etcd's ETCD_NAME="$(hostname)", seen by the differential harness): not "high".
+  const unknownEnv = service.findings.filter((f) => f.code === 'sysv-unresolved-env');
+  if (unknownEnv.length > 0 && checked.confidence === 'high') checked = { ...checked, confidence: 'medium', reasons: [...checked.reasons, ...unknownEnv.map((f) => f.message)] };
   return { ok: true, proposal: { service, current, fg: checked, plan: planned.plan, request } };
 }
 

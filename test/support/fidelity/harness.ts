@@ -38,7 +38,8 @@ export interface Stack {
 /** The environment both sides start from: what init hands to the service manager. */
 export const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-const ACCOUNT_WORD = /^[a-z_][a-z0-9_-]*[$]?$/;
+const SHELLS = new Set(['/bin/sh', '/bin/bash', '/bin/dash', '/usr/bin/sh', '/usr/bin/bash', '/usr/bin/env']);
+const ACCOUNT_WORD = /^[A-Za-z_][A-Za-z0-9_-]*[$]?$/;
 
 function files(dir: string, keep: (n: string) => boolean = () => true): string[] {
   return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => !e.isDirectory() && keep(e.name)).map((e) => join(dir, e.name)).sort() : [];
@@ -74,7 +75,8 @@ export function accountsFor(services: Service[], texts: string[]): { passwd: str
     }
   }
   for (const t of texts) {
-    for (const m of t.matchAll(/(?:--chuid|-c|--user|-u|--group|-g)[ =]["']?([a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)/g)) add(m[1]);
+    for (const m of t.matchAll(/(?:--chuid|-c|--user|-u|--group|-g|--owner|-o)[ =]?["']?([A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z_][A-Za-z0-9_-]*)?)/g)) add(m[1]);
+    for (const m of t.matchAll(/\bch(?:own|grp)\s+(?:-[A-Za-z]+\s+)*["']?([A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z_][A-Za-z0-9_-]*)?)/g)) add(m[1]);
     for (const m of t.matchAll(/^\s*(?:export\s+)?[A-Z_]*(?:USER|GROUP|UID|GID)=["']?([a-z_][a-z0-9_-]*)["']?\s*$/gm)) add(m[1]);
     for (const m of t.matchAll(/^\s*(?:User|Group|SupplementaryGroups)=(.+)$/gm)) m[1]!.split(/\s+/).forEach(add);
   }
@@ -109,6 +111,8 @@ export interface PackageInput {
 
 export interface Upgraded {
   service: Service;
+  /** The proposal's foreground argv. */
+  argv: string[];
   runScript: string;
   /** The servicedir's other files as s6-rc-compile copies them (env/, notification-fd, ...). */
   files: Record<string, { content: string; mode?: number }>;
@@ -137,15 +141,15 @@ export function upgradedServices(input: PackageInput): { upgraded: Upgraded[]; s
     const run = srv?.files['run']?.content;
     if (run === undefined) continue;
     const other = Object.entries(srv!.files).filter(([p]) => !['run', 'producer-for', 'consumer-for', 'pipeline-name'].includes(p));
-    upgraded.push({ service: s, runScript: run, files: Object.fromEntries(other), confidence: r.proposal.fg.confidence, evidence: r.proposal.fg.evidence });
+    upgraded.push({ service: s, argv: r.proposal.fg.argv, runScript: run, files: Object.fromEntries(other), confidence: r.proposal.fg.confidence, evidence: r.proposal.fg.evidence });
   }
   return { upgraded, services: plan.services };
 }
 
 interface Picked {
   daemon?: RecordState;
-  /** Programs the start path ran before the daemon (checks, set-up): start-time work. */
-  before: RecordState[];
+  /** The package's other programs the start path ran (checks, set-up, post-start): start-time work. */
+  others: RecordState[];
 }
 
 /**
@@ -170,17 +174,21 @@ function pick(run: SandboxRun, supervised: boolean, layer: string, exe?: string)
   let i = supervised ? recs.findIndex((r) => r.parent === 's6-supervise') : -1;
   if (i < 0 && exe !== undefined) i = recs.map((r) => r.exe).lastIndexOf(exe);
   if (i < 0) i = recs.length - 1;
-  return i < 0 ? { before: [] } : { daemon: recs[i], before: recs.slice(0, i) };
+  return i < 0 ? { others: [] } : { daemon: recs[i], others: recs.filter((_, k) => k !== i) };
 }
 
 /**
  * The argv the s6 side should run: the host's, with the foreground edit of daemon-table.ts when that is
- * the evidence (the one difference in argv the upgrade makes on purpose; whether the flag keeps the
- * daemon in the foreground is for the supervision tests, not the recorder, to judge).
+ * the evidence and the table's readiness option (the differences in argv the upgrade makes on purpose;
+ * whether the flag keeps the daemon in the foreground is for the supervision tests, not the recorder).
  */
-function expectedArgv(orig: readonly string[], evidence: string): string[] {
-  const entry = evidence === 'table' ? daemonEntry(orig[0] ?? '') : undefined;
-  return entry ? applyEntry(entry, orig) : [...orig];
+function expectedArgv(orig: readonly string[], evidence: string, s6: readonly string[]): string[] {
+  const entry = daemonEntry(orig[0] ?? '');
+  let argv = entry && evidence === 'table' ? applyEntry(entry, orig) : [...orig];
+  // The readiness option of the table (dbus-daemon --print-address=3) writes to s6's notification-fd.
+  const extra = entry?.readiness?.args(3) ?? [];
+  if (extra.length > 0 && extra.every((w) => s6.includes(w)) && !extra.some((w) => argv.includes(w))) argv = [argv[0]!, ...extra, ...argv.slice(1)];
+  return argv;
 }
 
 const why = (run: SandboxRun): string => `${run.status}; ${run.log.trim().split('\n').slice(-2).join(' | ').slice(0, 160)}`;
@@ -219,7 +227,14 @@ export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
   const notComparable = (detail: string, stack = '-'): CaseResult[] => [...results, { ...base, stack, outcome: 'not-comparable', detail }];
   if (judge !== 'lsb') return notComparable(`${judge} judge not run yet`);
   if (!sysv) return notComparable('no init script');
-  const common = { pkgroot: layer.root, passwd: accounts.passwd, group: accounts.group, recorder, programs: input.programs ?? [] };
+  // The daemon may come from another package (dbus's dbus-daemon): the recorder stands at the paths the
+  // script starts and the run script runs too.
+  // Programs of other packages the script only tests for (`test -x /usr/sbin/rndc || exit 0`) as well.
+  const script = readFileSync(sysv.file, 'utf8');
+  const tested = [...script.matchAll(/(?:test|\[)\s+-x\s+["']?(\/[\w./+-]+)["']?/g)].map((m) => m[1]!).filter((p) => !existsSync(join(layer.root, p)) && !existsSync(p));
+  const daemons = [...sysv.ssdStarts.flatMap((c) => [c.exec, c.startas]), u.argv[0], ...tested].filter((p): p is string => p !== undefined && p.startsWith('/') && !SHELLS.has(p));
+  const programs = [...new Set([...(input.programs ?? []), ...daemons])].filter((p) => !layer.programs.includes(p)).sort();
+  const common = { pkgroot: layer.root, passwd: accounts.passwd, group: accounts.group, recorder, programs };
   const orig = runSandbox({ ...common, mode: 'exit', kind: 'script', cmd: `${sysv.systemPath} start`, env: [`PATH=${BASE_PATH}`] }, join(work, 'orig'));
   if (orig.records.length === 0) return notComparable(`the init script started nothing (${why(orig)})`);
   // start-stop-daemon --make-pidfile writes the pid file, not the daemon (init-d-script's default path when
@@ -240,9 +255,11 @@ export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
     }
     let diff: string | undefined;
     if (s.daemon.parent !== 's6-supervise') diff = `not supervised: the daemon's parent is ${s.daemon.parent || 'gone'} (it forked)`;
-    diff ??= firstDifference({ ...o.daemon, argv: expectedArgv(o.daemon.argv, u.evidence) }, s.daemon, pidfiles);
-    const ob = o.before.map((r) => r.argv.join(' '));
-    const sb = s.before.map((r) => r.argv.join(' '));
+    diff ??= firstDifference({ ...o.daemon, argv: expectedArgv(o.daemon.argv, u.evidence, s.daemon.argv) }, s.daemon, pidfiles);
+    // The package's other programs the start path ran, before or after the daemon (a background daemon
+    // may record after them): configuration tests, state changes such as tgtadm or auditctl -R.
+    const ob = o.others.map((r) => r.argv.join(' '));
+    const sb = s.others.map((r) => r.argv.join(' '));
     if (!diff && JSON.stringify(ob) !== JSON.stringify(sb)) diff = `start-time work: ${JSON.stringify(ob)} vs ${JSON.stringify(sb)}`;
     results.push({ ...base, stack: stack.version, outcome: diff ? 'different' : 'equal', detail: diff ?? '' });
   }
