@@ -18,6 +18,8 @@ need=()
 command -v s6-svscan >/dev/null 2>&1 || need+=(s6)
 command -v execlineb >/dev/null 2>&1 || need+=(execline)
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
+# gcc (and libc's static archive) builds the differential harness's recorder (docs/fidelity.md).
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 for pkg in build-essential skalibs-dev libs6-dev libexecline-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done

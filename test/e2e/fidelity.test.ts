@@ -12,13 +12,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { documentedFigures, figures, harnessStacks, renderTable, runCorpus } from '../support/fidelity/corpus.js';
 import { judgeService, packageContext, upgradedServices, type Upgraded } from '../support/fidelity/harness.js';
 import { buildRecorder, cacheDir } from '../support/fidelity/sandbox.js';
+import { missing } from '../support/stacks.js';
 
-const isRoot = process.getuid?.() === 0;
-const tools = spawnSync('sh', ['-c', 'command -v unshare && command -v gcc && command -v s6-supervise && test -x /usr/bin/execlineb && test -r /lib/lsb/init-functions']).status === 0;
 const corpus = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
+const noRoot = missing('root (unshare, mount, chroot)', process.getuid?.() === 0);
+const noTools = missing('unshare, gcc, s6-supervise, /usr/bin/execlineb or /lib/lsb/init-functions', spawnSync('sh', ['-c', 'command -v unshare && command -v gcc && command -v s6-supervise && test -x /usr/bin/execlineb && test -r /lib/lsb/init-functions'], { stdio: 'ignore' }).status === 0);
+const noCorpus = missing(`the corpus's .deb files (${corpus}/.debs)`, existsSync(join(corpus, '.debs')));
 const stacks = harnessStacks({ '0.6': process.env.S6M_STACK_0_6 });
 
-describe.skipIf(!isRoot || !tools)('differential execution harness', () => {
+describe.skipIf(noRoot !== '' || noTools !== '')(`differential execution harness${noRoot}${noTools}`, () => {
   const work = mkdtempSync(join(tmpdir(), 's6m-fidelity-test-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -56,7 +58,7 @@ describe.skipIf(!isRoot || !tools)('differential execution harness', () => {
     });
   });
 
-  describe.skipIf(!existsSync(join(corpus, '.debs')))(`over the corpus (${corpus})`, () => {
+  describe.skipIf(noCorpus !== '')(`over the corpus (${corpus})${noCorpus}`, () => {
     it('no difference at "high", and no figure worse than docs/fidelity.md', () => {
       const results = runCorpus(corpus, stacks);
       const table = renderTable(results);
