@@ -13,6 +13,11 @@ import { expandWord } from './shell-words.js';
 
 /** Programs that change the file system or make keys: the script's preparation for the daemon. */
 const WORK_PROGRAMS = new Set(['mkdir', 'install', 'chown', 'chgrp', 'chmod', 'touch', 'ln', 'mknod', 'ssh-keygen', 'checkpath', 'mount']);
+/**
+ * Arguments that make the daemon test its configuration and exit (nginx/sshd `-t`, apache `configtest`):
+ * the only runs of the daemon itself that are start work; the others ask its version or whether it runs.
+ */
+const CONFIG_TEST = new Set(['-t', '-T', '--test', '--test-config', '--configtest', 'configtest', '-checkconfig', '--check-config']);
 /** Functions only used to stop, reload or report. */
 const NOT_START = /stop|status|reload|force|usage|log_/i;
 
@@ -39,8 +44,9 @@ export function ssdStartLines(commands: readonly SimpleCommand[]): Map<string, n
 }
 
 export function findStartWork(text: string, file: string, env: ShellEnv, daemons: readonly string[]): StartWork[] {
-  const out: StartWork[] = [];
+  const out: { work: StartWork; key: number[] }[] = [];
   const commands = simpleCommands(text).commands;
+  const key = runOrder(commands);
   const started = ssdStartLines(commands);
   const lines = text.split('\n');
   // `a|b)` of a case: the scanner reads the patterns as commands.
@@ -54,16 +60,43 @@ export function findStartWork(text: string, file: string, env: ShellEnv, daemons
     const head = commandHead(cmd, env);
     if (head === undefined) continue;
     const base = head.slice(head.lastIndexOf('/') + 1);
-    const isDaemon = daemons.includes(head);
+    const isDaemon = daemons.includes(head) && cmd.words.slice(1).some((w) => CONFIG_TEST.has(w.raw));
     const startLine = cmd.inFunction !== undefined ? started.get(cmd.inFunction) : undefined;
     const afterStart = startLine !== undefined && cmd.line > startLine && !AFTER_START_BENIGN.has(base) && !base.startsWith('log_') && !base.includes('=') && !isPattern(cmd);
     if (!WORK_PROGRAMS.has(base) && !isDaemon && !afterStart) continue;
     const origin: Origin = { file, line: cmd.line };
     const raw = cmd.words.map((w) => w.raw).join(' ');
     const argv = knownArgv(cmd, env, file);
-    out.push(argv ? { text: raw, argv, origin } : { text: raw, origin });
+    const live = argv ? undefined : liveWords(cmd, env, file);
+    out.push({ work: argv ? { text: raw, argv, origin } : live ? { text: raw, live, origin } : { text: raw, origin }, key: key(cmd) });
   }
-  return out;
+  // In the order the script runs them: a function's commands where it is first called.
+  return out.sort((a, b) => compareKeys(a.key, b.key)).map((o) => o.work);
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.length - b.length;
+}
+
+/** A command's place in the run: its line, after the place of the first call of its function. */
+function runOrder(commands: readonly SimpleCommand[]): (cmd: SimpleCommand) => number[] {
+  const memo = new Map<string, number[]>();
+  const callKey = (fn: string, seen: Set<string>): number[] => {
+    const known = memo.get(fn);
+    if (known) return known;
+    if (seen.has(fn)) return [Infinity];
+    seen.add(fn);
+    let best: number[] = [Infinity];
+    for (const c of commands) {
+      if (plainText(c.words[0]!.parts) !== fn || (c.inFunction !== undefined && NOT_START.test(c.inFunction))) continue;
+      const k = c.inFunction === undefined ? [c.line] : [...callKey(c.inFunction, seen), c.line];
+      if (compareKeys(k, best) < 0) best = k;
+    }
+    memo.set(fn, best);
+    return best;
+  };
+  return (cmd) => (cmd.inFunction === undefined ? [cmd.line] : [...callKey(cmd.inFunction, new Set()), cmd.line]);
 }
 
 /** The program a command runs (its first word expanded), when known. */
@@ -80,6 +113,12 @@ function commandHead(cmd: SimpleCommand, env: ShellEnv): string | undefined {
 function knownArgv(cmd: SimpleCommand, env: ShellEnv, file: string): string[] | undefined {
   const argv: string[] = [];
   for (const w of cmd.words) {
+    if (w.parts.length === 1 && w.parts[0]!.kind === 'opaque') {
+      const dir = dirnameOf(w.parts[0]!.raw, env, file);
+      if (dir === undefined) return undefined;
+      argv.push(dir);
+      continue;
+    }
     for (const p of w.parts) {
       if (p.kind === 'opaque') return undefined;
       if (p.kind === 'param') {
@@ -117,4 +156,34 @@ export function startFunctionExports(text: string, file: string): { known: { nam
     }
   }
   return { known, unknown };
+}
+
+/** `$(dirname $VAR)` (a pid file's directory), when VAR is known from the script itself. */
+function dirnameOf(raw: string, env: ShellEnv, file: string): string | undefined {
+  const m = /^"?\$\(dirname\s+"?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?\)"?$/.exec(raw);
+  const v = m ? env.vars.get(m[1]!) : undefined;
+  if (!v || v.unresolved || v.origin.file !== file || !v.value.startsWith('/')) return undefined;
+  const path = v.value.replace(/\/+$/, '');
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+/**
+ * The words as written, when a shell can expand them at start to what the script would: each variable
+ * is either the script's own known value (preset) or one the script never assigns (from the defaults
+ * file the run script sources and exports, or unset). No command substitution, no `${x:-y}` forms.
+ */
+function liveWords(cmd: SimpleCommand, env: ShellEnv, file: string): { words: string[]; presets: [string, string][] } | undefined {
+  const presets = new Map<string, string>();
+  for (const w of cmd.words) {
+    for (const p of w.parts) {
+      if (p.kind === 'opaque' || (p.kind === 'param' && p.op !== undefined)) return undefined;
+      if (p.kind !== 'param') continue;
+      if (!/^[A-Za-z_]/.test(p.name)) return undefined;
+      const v = env.vars.get(p.name);
+      // Never set where we can see, yet assigned somewhere (a function, a loop): unknown.
+      if (v ? v.unresolved : env.dynamic.has(p.name)) return undefined;
+      if (v && v.origin.file === file) presets.set(p.name, v.value);
+    }
+  }
+  return { words: cmd.words.map((w) => w.raw), presets: [...presets] };
 }

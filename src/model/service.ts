@@ -126,6 +126,12 @@ export interface StartWork {
   text: string;
   /** Its argv, when every word is known from the script itself. */
   argv?: string[];
+  /**
+   * Otherwise, when its words only read the script's own known values (`presets`) and variables the
+   * script never assigns (the defaults file's, exported by the run script's shell, or unset): the words
+   * as written, for /bin/sh to expand at each start.
+   */
+  live?: { words: string[]; presets: [string, string][] };
   origin: Origin;
 }
 

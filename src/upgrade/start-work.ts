@@ -7,6 +7,7 @@
  * `dropped`, and the proposal is then low confidence (refused without --yes) with the reason.
  */
 import { definingSources, type Evidence, type Service } from '../model/service.js';
+import { shellQuoteWord } from '../s6rc/run-script.js';
 import { systemdArgv } from '../s6rc/systemd-expand.js';
 import type { ForegroundProposal } from './foreground.js';
 
@@ -88,10 +89,24 @@ export function planStartWork(service: Service, fg: ForegroundProposal): StartWo
         const addP = base === 'mkdir' && !argv.slice(1).some((a) => a === '-p' || a === '--parents');
         plan.prelude.push({ argv: [program, ...(addP ? ['-p'] : []), ...argv.slice(1)], asAccount: false, ignoreFailure: false });
         plan.carried.push(`\`${w.text}\` (${where(w.origin)}): run before the daemon at each start, as root${addP ? ' (mkdir -p: the script only makes it when missing)' : ''}`);
+      } else if (w.live && !argv) {
+        // The run script's shell already sourced and exported the defaults file: only the script's own
+        // values are set again here; globbing off, as for live arguments.
+        const sets = w.live.presets.map(([n, v]) => `${n}=${shellQuoteWord(v)}; `).join('');
+        plan.prelude.push({ argv: ['/bin/sh', '-c', `${sets}set -f; exec ${w.live.words.join(' ')}`], asAccount: false, ignoreFailure: false });
+        plan.carried.push(`\`${w.text}\` (${where(w.origin)}): run before the daemon at each start, as root, its variables expanded then as the script does`);
       } else {
         plan.dropped.push(`\`${w.text}\` (${where(w.origin)}): start-time work of the init script the longrun does not do${argv ? '' : ' (its words are not known statically)'}`);
       }
     }
   }
+  // A script may repeat the same preparation in several functions (start, restart): once is enough.
+  const seen = new Set<string>();
+  plan.prelude = plan.prelude.filter((p) => {
+    const key = JSON.stringify(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   return plan;
 }
