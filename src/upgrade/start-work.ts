@@ -90,10 +90,12 @@ export function planStartWork(service: Service, fg: ForegroundProposal): StartWo
         plan.prelude.push({ argv: [program, ...(addP ? ['-p'] : []), ...argv.slice(1)], asAccount: false, ignoreFailure: false });
         plan.carried.push(`\`${w.text}\` (${where(w.origin)}): run before the daemon at each start, as root${addP ? ' (mkdir -p: the script only makes it when missing)' : ''}`);
       } else if (w.live && !argv) {
-        // The run script's shell already sourced and exported the defaults file: only the script's own
-        // values are set again here; globbing off, as for live arguments.
+        // As the script: its own values, the defaults files sourced (they may read those values), its
+        // own values again (an assignment after the sourcing wins), then the words; globbing off.
         const sets = w.live.presets.map(([n, v]) => `${n}=${shellQuoteWord(v)}; `).join('');
-        plan.prelude.push({ argv: ['/bin/sh', '-c', `${sets}set -f; exec ${w.live.words.join(' ')}`], asAccount: false, ignoreFailure: false });
+        const files = service.run.envFiles.filter((f) => f.syntax === 'shell').map((f) => f.path);
+        const source = files.length > 0 ? 'for f do if [ -r "$f" ]; then . "$f"; fi; done; ' : '';
+        plan.prelude.push({ argv: ['/bin/sh', '-c', `${sets}${source}${sets}set -f; exec ${w.live.words.join(' ')}`, 'sh', ...files], asAccount: false, ignoreFailure: false });
         plan.carried.push(`\`${w.text}\` (${where(w.origin)}): run before the daemon at each start, as root, its variables expanded then as the script does`);
       } else {
         plan.dropped.push(`\`${w.text}\` (${where(w.origin)}): start-time work of the init script the longrun does not do${argv ? '' : ' (its words are not known statically)'}`);
