@@ -58,6 +58,33 @@ describe.skipIf(noRoot !== '' || noTools !== '')(`differential execution harness
     });
   });
 
+  // Issue 12's start-time work (src/upgrade/start-work.ts): the run directory and the configuration test
+  // the script runs before the daemon, in its order, with /etc/default's words; `$2` branches not taken.
+  describe('on a fixture with start-time work', () => {
+    const input = { pkg: 'workd', root: resolve(import.meta.dirname, '../fixtures/fidelity/workd'), programs: ['/usr/sbin/workd'] };
+    const { upgraded, services } = upgradedServices(input);
+    const workd = upgraded.find((u) => u.service.name === 'workd')!;
+    const judge = (u: Upgraded) => judgeService(packageContext(input, services, buildRecorder(), stacks, join(work, 'workd')), u);
+
+    it('is upgraded at high confidence and the recorder agrees on every stack', () => {
+      expect(workd.confidence).toBe('high');
+      expect(judge(workd).map((r) => [r.stack, r.outcome, r.detail])).toEqual(stacks.map((s) => [s.version, 'equal', '']));
+    });
+
+    const mutations: [string, (run: string) => string, RegExp][] = [
+      ['the run directory not made', (r) => r.replace(/^if \{ "\/bin\/mkdir" .*\n/m, '').replace(/^if \{ "\/bin\/ch(mod|own)" .*\n/gm, ''), /^file \/run\/workd: dir .* vs absent$/],
+      ['the configuration test dropped', (r) => r.replace(/^if \{ "\/bin\/sh" "-c" .*-t.*\n/m, ''), /^start-time work: /],
+    ];
+    it.each(mutations)('catches %s', (_name, mutate, expected) => {
+      const run = mutate(workd.runScript);
+      expect(run).not.toBe(workd.runScript);
+      for (const r of judge({ ...workd, runScript: run })) {
+        expect(r.outcome).toBe('different');
+        expect(r.detail).toMatch(expected);
+      }
+    });
+  });
+
   describe.skipIf(noCorpus !== '')(`over the corpus (${corpus})${noCorpus}`, () => {
     it('no difference at "high", and no figure worse than docs/fidelity.md', () => {
       const results = runCorpus(corpus, stacks);
