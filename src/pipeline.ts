@@ -80,9 +80,10 @@ export function scanHost(opts: ScanOptions): ScanResult {
       'the host runs OpenRC but has no /etc/runlevels: OpenRC would start none of its services, so no service is in a runlevel bundle and default starts nothing'));
   }
   const relative = relativeToUserRoot(opts.root);
+  const spelled = normalize(opts.root).replace(/(.)\/+$/, '$1');
   return {
     services: relative(plan.services) as Service[],
-    host: relative(plan.host) as HostFacts,
+    host: { ...(relative(plan.host) as HostFacts), ...(spelled === '/' ? {} : { root: spelled }) },
     tree: plan.tree,
     diagnostics: sortDiagnostics(relative(diagnostics) as Diagnostic[]),
   };

@@ -333,6 +333,11 @@ export interface HostFacts {
   facilityMembers: Record<string, { name: string; optional: boolean; origin: Origin }[]>;
   /** Filled by the passes: every bundle to emit, sorted by name. */
   bundles?: S6Bundle[];
+  /**
+   * The `--root` the host was read from, as the user spelled it (absent for `/`). Every `file` in the
+   * model is a path on disk under it; the commands that work on the converted system strip it.
+   */
+  root?: string;
 }
 
 export interface ImportResult {

@@ -9,7 +9,8 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { readTree } from '../s6rc/read-tree.js';
 import { writeTreeAtomic } from '../s6rc/serialize.js';
 import { STATE_DIR } from '../s6rc/tree.js';
-import { MODEL_FILE, parseModel, parseState, renderState, STATE_FILE } from '../state/state.js';
+import { MODEL_FILE, parseModel, parseState, renderState, STATE_FILE, type SavedModel } from '../state/state.js';
+import { stripRoot } from '../util/host-path.js';
 import type { Workspace } from './upgrade.js';
 
 export interface Loaded {
@@ -27,7 +28,23 @@ export function loadWorkspace(dir: string): Loaded {
   const { state, diagnostics: sd } = parseState(stateFiles[STATE_FILE], join(dir, STATE_DIR, STATE_FILE));
   diagnostics.push(...md, ...sd);
   if (!model || diagnostics.some((d) => d.severity === 'error')) return { stateFiles, diagnostics };
-  return { ws: { tree: read.tree, model, state }, stateFiles, diagnostics };
+  return { ws: { tree: read.tree, model: onConvertedSystem(model), state }, stateFiles, diagnostics };
+}
+
+/**
+ * The model with every recorded `file` named as on the converted system: upgrade, wizard and status
+ * run there, where `--root` (a mount point at convert time) means nothing. The upgrade reads no file.
+ */
+export function onConvertedSystem(model: SavedModel): SavedModel {
+  const root = model.host.root;
+  if (!root) return model;
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') return key === 'file' ? stripRoot(root, v) : v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, key));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return { ...model, services: walk(model.services) as SavedModel['services'], host: walk(model.host) as SavedModel['host'] };
 }
 
 export function saveWorkspace(dir: string, ws: Workspace, stateFiles: Record<string, string>): { ok: boolean; diagnostics: Diagnostic[] } {

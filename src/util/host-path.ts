@@ -10,6 +10,15 @@ export function onDisk(root: string, systemPath: string): string {
 }
 
 /**
+ * A path recorded at convert time (under `root` as the user spelled it) as the converted system names
+ * it: the textual prefix is removed, so it works from any directory, on the converted system itself.
+ */
+export function stripRoot(root: string, recorded: string): string {
+  if (recorded === root) return '/';
+  return recorded.startsWith(root + '/') ? recorded.slice(root.length) : recorded;
+}
+
+/**
  * Path on the converted system of a file read on disk: relative to root when inside it, else the file's
  * absolute path (a PATH given outside --root is taken as it stands).
  */
