@@ -130,6 +130,13 @@ export interface SimpleCommand {
   notAtStart?: boolean;
   /** Its output goes down a pipe (`sshd -? | grep -q OpenSSH`): a query, not work. */
   pipedOut?: boolean;
+  /** Targets of its output redirections (`>>$LOGFILE`), as written. */
+  outputTo?: string[];
+  /**
+   * Inside an arm of the script's top-level `case "$1" in`: that arm's patterns (`start`, `restart`,
+   * `*`), so a reader can tell the commands init's `NAME start` runs from those of other actions.
+   */
+  arm?: string[];
 }
 
 /** Whether a command reads `$2`..`$9` or `$#`: init calls a script with one argument. */
@@ -188,9 +195,12 @@ const MAY_HOLD_FACT = /(?:^|[\s;&|()<>])(?:[{}.:](?:$|[\s;&|()<>])|[A-Za-z_][A-Z
 const QUOTING = /\\\n|[\\'"]/g;
 const COMMENT_OR_BLANK = /^[ \t]*(?:#[^\n]*)?$/;
 
+// `start|restart)` and `;;`: the arms of a case, which the scanner follows on every line it reads.
+const CASE_SYNTAX = /;;|^[ \t]*\(?[^\s()$"'`;&|]+(?:[ \t]*\|[ \t]*[^\s()$"'`;&|]+)*[ \t]*\)/;
+
 function mayHoldFact(line: string): boolean {
   if (COMMENT_OR_BLANK.test(line)) return false;
-  if (MAY_HOLD_FACT.test(line)) return true;
+  if (MAY_HOLD_FACT.test(line) || CASE_SYNTAX.test(line)) return true;
   return line.search(QUOTING) !== -1 && MAY_HOLD_FACT.test(line.replace(QUOTING, ''));
 }
 
@@ -220,6 +230,9 @@ class CommandScanner {
   private shape: number[] = [];
   private line = 0;
   private readonly words: number[] = [];
+  private outputs: string[] = [];
+  /** Open `case` statements: whether on the script's action (`$1`, top level), and the current arm. */
+  private cases: { action: boolean; depth: number; expecting: boolean; pending: string[]; arm?: string[] }[] = [];
 
   constructor(private readonly keep: ((head: WordToken) => boolean) | undefined) {}
 
@@ -247,10 +260,17 @@ class CommandScanner {
         }
         words.push(k);
       } else if (OPERATORS[kind]!.op === 'redir') {
-        if (k + 3 < shape.length && shape[k + 3] === WORD) k += 3; // the redirection target is not an argument
+        if (k + 3 < shape.length && shape[k + 3] === WORD) {
+          // The redirection target is not an argument; an output one is kept (where the output goes).
+          if (this.src.slice(shape[k + 1], shape[k + 2]).includes('>')) this.outputs.push(this.raw(k + 3));
+          k += 3;
+        }
       } else {
         const op = OPERATORS[kind]!.op;
+        if (this.casePattern(op)) continue;
         this.flush(op === '|');
+        const open = this.cases[this.cases.length - 1];
+        if (op === ';;' && open && open.depth === this.blocks.length) { open.expecting = true; delete open.arm; }
         this.afterLaterArgs = op === '&&' && this.lastReadLaterArgs;
         this.andOr = op === '&&' || op === '||' || op === '|';
       }
@@ -270,6 +290,36 @@ class CommandScanner {
 
   private word(k: number): WordToken {
     return wordToken(this.src, this.shape[k + 1]!, this.shape[k + 2]!);
+  }
+
+  /**
+   * Words before `|` or `)` where a `case` expects a pattern are the pattern, not a command (also when the
+   * `case ... in` is on the same line). True when the operator was consumed that way.
+   */
+  private casePattern(op: string): boolean {
+    const words = this.words;
+    if (op === ')' && words.length > 0 && this.raw(words[0]!) === 'case') {
+      const at = words.findIndex((k) => this.raw(k) === 'in');
+      if (at === -1) return false;
+      this.openCase(words.slice(1, at).map((k) => this.raw(k)));
+      words.splice(0, at + 1);
+    }
+    const open = this.cases[this.cases.length - 1];
+    if (!open || open.depth !== this.blocks.length || !open.expecting || (op !== '|' && op !== ')' && op !== '(')) return false;
+    for (const k of words) open.pending.push(this.raw(k));
+    words.length = 0;
+    if (op === ')') {
+      open.arm = open.pending;
+      open.pending = [];
+      open.expecting = false;
+    }
+    return true;
+  }
+
+  private openCase(subject: readonly string[]): void {
+    this.blocks.push(false);
+    const action = this.fn === undefined && subject.length === 1 && /^"?\$\{?1\}?"?$/.test(subject[0]!);
+    this.cases.push({ action, depth: this.blocks.length, expecting: true, pending: [] });
   }
 
   private flush(pipedOut = false): void {
@@ -292,6 +342,7 @@ class CommandScanner {
         if (this.blocks.length > 0) this.blocks[this.blocks.length - 1] = false;
       } else if (r === 'fi' || r === 'done' || r === 'esac') {
         this.blocks.pop();
+        while (this.cases.length > 0 && this.cases[this.cases.length - 1]!.depth > this.blocks.length) this.cases.pop();
       } else if (!RESERVED_LEADERS.has(r)) break;
     }
     this.lastReadLaterArgs = false;
@@ -300,7 +351,11 @@ class CommandScanner {
       const conditional = this.blocks.length > 0 || this.andOr;
       const notAtStart = this.afterLaterArgs || this.blocks.includes(true);
       const hr = this.raw(words[w]!);
-      if (hr === 'case' || hr === 'for') this.blocks.push(false);
+      if (hr === 'case') {
+        const at = words.findIndex((k) => this.raw(k) === 'in');
+        this.openCase(words.slice(w + 1, at === -1 ? words.length : at).map((k) => this.raw(k)));
+      }
+      else if (hr === 'for') this.blocks.push(false);
       // `[ -n "$2" ] && X=...`: a test command (no assignment) whose words read $2..
       if (hr === '[' || hr === 'test') this.lastReadLaterArgs = readsLaterArgs(words.slice(w + 1).map((k) => this.word(k)));
       if (this.keep === undefined || this.keep(head)) {
@@ -311,10 +366,14 @@ class CommandScanner {
         if (conditional) c.conditional = true;
         if (notAtStart) c.notAtStart = true;
         if (pipedOut) c.pipedOut = true;
+        if (this.outputs.length > 0) c.outputTo = this.outputs;
+        const action = this.cases.find((x) => x.action && x.arm !== undefined);
+        if (action && hr !== 'case') c.arm = action.arm!;
         this.commands.push(c);
       }
     }
     words.length = 0;
+    this.outputs = [];
   }
 }
 

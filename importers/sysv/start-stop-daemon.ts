@@ -170,6 +170,10 @@ export function findDaemonCalls(text: string, file: string, env: ShellEnv): Foun
     const origin: Origin = { file, line: cmd.line };
     const found = name === 'start_daemon' ? fromStartDaemon(fields, origin) : fromSsd(fields, origin);
     found.unknown = unknown;
+    // Output sent to a file (not /dev/null, not another descriptor): the longrun's goes to s6-log.
+    const target = [...(cmd.outputTo ?? []), ...(found.call.outputTo !== undefined ? [found.call.outputTo] : [])].find((t) => !/^&?-?\d*$|^\/dev\/null$/.test(t));
+    if (target !== undefined) found.call.outputTo = target;
+    else delete found.call.outputTo;
     const words = argWords(cmd.words, counts, found.argsFromWord, found.call.args.length);
     if (words) found.argWords = words;
     out.push(found);
@@ -220,6 +224,8 @@ function fromSsd(fields: Field[], origin: Origin): FoundCall {
     if (v !== undefined) (call as unknown as Record<string, unknown>)[COPIED_OPTIONS[k]![0]] = v;
   }
   if (o.has('notify-await')) call.notifyAwait = true;
+  const output = str('output');
+  if (output !== undefined) call.outputTo = output;
   const action = o.has('start') ? 'start' : o.has('stop') ? 'stop' : 'other';
   const unresolvedParts = new Set(p.unresolvedOpts);
   if (p.args.some((a) => a.unresolved)) unresolvedParts.add('--');

@@ -46,7 +46,8 @@ export function ssdStartLines(commands: readonly SimpleCommand[]): Map<string, n
 export function findStartWork(text: string, file: string, env: ShellEnv, daemons: readonly string[]): StartWork[] {
   const out: { work: StartWork; key: number[] }[] = [];
   const commands = simpleCommands(text).commands;
-  const key = runOrder(commands);
+  const atStart = startPath(commands);
+  const key = runOrder(commands, atStart);
   const started = ssdStartLines(commands);
   const lines = text.split('\n');
   // `a|b)` of a case: the scanner reads the patterns as commands.
@@ -56,7 +57,7 @@ export function findStartWork(text: string, file: string, env: ShellEnv, daemons
     return /^[^\s()]+(?:\s*\|\s*[^\s()]+)*\s*\)/.test(l) && l.split(')')[0]!.split('|').map((p) => p.trim()).includes(raw);
   };
   for (const cmd of commands) {
-    if ((cmd.inFunction !== undefined && NOT_START.test(cmd.inFunction)) || cmd.notAtStart || cmd.pipedOut) continue;
+    if (!atStart(cmd) || cmd.pipedOut) continue;
     const head = commandHead(cmd, env);
     if (head === undefined) continue;
     const base = head.slice(head.lastIndexOf('/') + 1);
@@ -80,7 +81,40 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
 }
 
 /** A command's place in the run: its line, after the place of the first call of its function. */
-function runOrder(commands: readonly SimpleCommand[]): (cmd: SimpleCommand) => number[] {
+/** `start` matches a case pattern (`start`, `start|restart`, `*`, `"start"`). */
+function patternMatchesStart(pattern: string): boolean {
+  const p = pattern.replace(/["']/g, '');
+  const re = new RegExp(`^${p.replace(/[.+^${}()\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return re.test('start');
+}
+
+/**
+ * Whether a command runs when init starts the script (`NAME start`): at top level, not in an arm of the
+ * action `case` other than start's (the first arm matching `start`: shell case takes the first match);
+ * in a function, when the function is called from there (or never called in the script, when its name is
+ * not a stop/status one: a framework hook such as init-d-script's do_start_prepare).
+ */
+function startPath(commands: readonly SimpleCommand[]): (cmd: SimpleCommand) => boolean {
+  const armRuns = (arm: string[] | undefined): boolean => arm === undefined || arm.some(patternMatchesStart);
+  const heads = commands.map((c) => (c.words[0] ? plainText(c.words[0].parts) : undefined));
+  const defined = new Set(commands.flatMap((c) => (c.inFunction !== undefined ? [c.inFunction] : [])));
+  const called = new Set(heads.filter((h): h is string => h !== undefined && defined.has(h)));
+  const reachable = new Set<string>();
+  for (const f of defined) if (!called.has(f) && !NOT_START.test(f)) reachable.add(f);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    commands.forEach((c, i) => {
+      const h = heads[i];
+      if (h === undefined || !defined.has(h) || reachable.has(h) || c.notAtStart) return;
+      const from = c.inFunction === undefined ? armRuns(c.arm) : reachable.has(c.inFunction) && !NOT_START.test(c.inFunction);
+      if (from) { reachable.add(h); grew = true; }
+    });
+  }
+  return (cmd) => !cmd.notAtStart && (cmd.inFunction === undefined ? armRuns(cmd.arm) : reachable.has(cmd.inFunction) && !NOT_START.test(cmd.inFunction));
+}
+
+function runOrder(commands: readonly SimpleCommand[], atStart: (cmd: SimpleCommand) => boolean): (cmd: SimpleCommand) => number[] {
   const memo = new Map<string, number[]>();
   const callKey = (fn: string, seen: Set<string>): number[] => {
     const known = memo.get(fn);
@@ -89,7 +123,7 @@ function runOrder(commands: readonly SimpleCommand[]): (cmd: SimpleCommand) => n
     seen.add(fn);
     let best: number[] = [Infinity];
     for (const c of commands) {
-      if (plainText(c.words[0]!.parts) !== fn || (c.inFunction !== undefined && NOT_START.test(c.inFunction))) continue;
+      if (plainText(c.words[0]!.parts) !== fn || !atStart(c)) continue;
       const k = c.inFunction === undefined ? [c.line] : [...callKey(c.inFunction, seen), c.line];
       if (compareKeys(k, best) < 0) best = k;
     }

@@ -160,6 +160,8 @@ export interface SsdCall {
   chroot?: string;
   /** `--notify-await`: the daemon reports readiness with sd_notify. */
   notifyAwait?: boolean;
+  /** Where the script sends the daemon's output (`--output FILE`, `>>$LOGFILE`), as written. */
+  outputTo?: string;
   /** Which helper made the call: `start-stop-daemon` itself or lsb init-functions' `start_daemon`. */
   via?: 'start-stop-daemon' | 'start_daemon';
   /** Present when program arguments read variables that `/etc/default/NAME` sets (see `LiveArgs`). */

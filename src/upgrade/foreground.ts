@@ -249,6 +249,10 @@ function fromSysv(service: Service, out: Candidate[], forking: Candidate[]): voi
         confidence = 'low';
       }
       const readiness: Readiness = { notCarried: [] };
+      if (call.outputTo !== undefined) {
+        reasons.push(`the script sends the daemon's output to ${call.outputTo}; the longrun sends it to its s6-log pipeline, so that file is no longer written`);
+        confidence = lower(confidence);
+      }
       const c: Candidate = call.background
         ? { kind: 'ssd-background', argv, confidence, reasons: ['start-stop-daemon --background: the daemon itself stays in the foreground', ...reasons], origin: call.origin, readiness }
         : { kind: 'table', argv, confidence, reasons: [`start-stop-daemon starts \`${program}\`, which daemonizes itself`, ...reasons], origin: call.origin, readiness };

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importSystemd } from '../../importers/systemd/index.js';
 import { importSysv } from '../../importers/sysv/index.js';
-import type { Service } from '../../src/model/service.js';
+import type { Service, SysvEvidence } from '../../src/model/service.js';
 import { definition, newTree } from '../../src/s6rc/tree.js';
 import { emptyState } from '../../src/state/state.js';
 import { differences } from '../../src/upgrade/differences.js';
@@ -105,14 +105,23 @@ describe('init scripts: directories carried, other work refused with the reason'
     expect(r.ok && r.proposal.plan.dropped).toEqual([]);
   });
 
-  it.skipIf(!has('openssh-server'))('ssh: /run/sshd is made and `sshd $SSHD_OPTS -t` runs with /etc/default/ssh\'s value at each start', () => {
+  it.skipIf(!has('openssh-server'))('ssh: /run/sshd is made; `sshd $SSHD_OPTS -t` is not, since only restart and reload run it', () => {
     const r = up(fromCorpus('openssh-server', 'script', 'ssh'), false);
     // Nothing of the start is dropped (medium, not high, only for its `export PATH=...`: sysv-unresolved-env).
     expect(r.ok && r.proposal.plan.dropped).toEqual([]);
     expect(r.ok && r.proposal.fg.confidence).not.toBe('low');
-    expect(runOf(r, 'ssh')).toContain('if { "/bin/mkdir" "-p" "/run/sshd" }\nif { "/bin/chmod" "0755" "/run/sshd" }\nif { "/bin/sh" "-c" "for f do if [ -r \\"$f\\" ]; then . \\"$f\\"; fi; done; set -f; exec /usr/sbin/sshd $SSHD_OPTS -t" "sh" "/etc/default/ssh" }\n');
+    const run = runOf(r, 'ssh');
+    expect(run).toContain('if { "/bin/mkdir" "-p" "/run/sshd" }\nif { "/bin/chmod" "0755" "/run/sshd" }\n');
+    expect(run).not.toContain('-t');
     // `( /usr/sbin/sshd -\? 2>&1 | grep -q OpenSSH ) || exit 0` only asks: its output goes down a pipe.
     expect(r.ok && r.proposal.plan.notCarried.join('\n')).not.toContain('sshd -\\?');
+  });
+
+  it.skipIf(!has('nginx-common'))('nginx: test_config is called from restart/reload/configtest only, so the start has no config test', () => {
+    const s = fromCorpus('nginx-common', 'script', 'nginx');
+    expect((s.sources[0] as SysvEvidence).startWork ?? []).toEqual([]);
+    const r = up(s, false);
+    expect(r.ok && r.proposal.fg.confidence).toBe('high');
   });
 
   it.skipIf(!has('influxdb'))('influxdb: directories named by $(dirname ...) of unknown values are not carried: low, with each command', () => {
