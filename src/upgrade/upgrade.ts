@@ -6,6 +6,7 @@ import type { Service } from '../model/service.js';
 import { emitTree } from '../s6rc/emit.js';
 import { definition, type S6Definition, type S6Tree } from '../s6rc/tree.js';
 import { stageOf, type MigrationState, type SavedModel, type ServiceState } from '../state/state.js';
+import { jobReason } from './jobs.js';
 import { inferForeground, type ForegroundProposal, type ForegroundRefusal } from './foreground.js';
 import { applyPlan, planLongrun, type LongrunPlan, type UpgradeOptions } from './longrun.js';
 
@@ -76,6 +77,10 @@ export function propose(ws: Workspace, name: string, request: UpgradeRequest): P
     const what = !current ? 'absent' : current.type === 'longrun' ? 'a longrun already in a pipeline' : `a ${current.type}`;
     return { ok: false, code: 'not-upgradable', reason: `${name} is neither a oneshot wrapper nor a plain longrun in the tree (${what})`, service };
   }
+  // A job (started by a timer or path unit) is refused as one, whatever its ExecStart looks like; a
+  // command the user gives is the user's decision.
+  const job = request.command ? undefined : jobReason(ws.model.services, service);
+  if (job) return { ok: false, code: 'job', reason: job, service };
   const fgOpts = request.command ? { command: request.command } : {};
   const fg = inferForeground(service, fgOpts);
   if (!fg.ok) return { ok: false, code: fg.code, reason: fg.reason, service, fg };
