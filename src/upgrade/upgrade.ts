@@ -84,6 +84,8 @@ export function propose(ws: Workspace, name: string, request: UpgradeRequest): P
   const fgOpts = request.command ? { command: request.command } : {};
   const fg = inferForeground(service, fgOpts);
   if (!fg.ok) return { ok: false, code: fg.code, reason: fg.reason, service, fg };
+  // Neither --yes nor the wizard's Accept may write script text in place of a value: the user gives the command.
+  if (fg.unknownWords) return { ok: false, code: 'unresolved-arguments', reason: `${fg.unknownWords} (${JSON.stringify(fg.argv)}): give the command with --command`, service };
   const planned = planLongrun(service, fg, current, ws.tree, request);
   if (!planned.ok) return { ok: false, code: planned.code, reason: planned.reason, service };
   // Start-time work the longrun would skip is never dropped silently: low confidence, with the reason.
@@ -128,10 +130,6 @@ export function upgrade(ws: Workspace, name: string, request: UpgradeRequest, ye
   const r = propose(ws, name, request);
   if (!r.ok) return r;
   const p = r.proposal;
-  // --yes accepts a doubtful guess, never a command holding script text in place of a value.
-  if (p.fg.unknownWords) {
-    return { ok: false, code: 'unresolved-arguments', reason: `${p.fg.unknownWords} (${JSON.stringify(p.fg.argv)}): give the command with --command`, proposal: p };
-  }
   if (p.fg.confidence === 'low' && !yes) {
     const why = [...p.fg.reasons, ...p.fg.conflicts].join('; ');
     return { ok: false, code: 'low-confidence', reason: `not sure how to run ${name} in the foreground (${why}); proposed ${JSON.stringify(p.fg.argv)}: check it and pass --yes, or give --command`, proposal: p };

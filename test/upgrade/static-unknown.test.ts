@@ -13,7 +13,7 @@ import { importSysv } from '../../importers/sysv/index.js';
 import type { Service, SysvEvidence } from '../../src/model/service.js';
 import { definition, newTree } from '../../src/s6rc/tree.js';
 import { emptyState } from '../../src/state/state.js';
-import { upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
+import { propose, upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
 
 const corpus = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
 const work = mkdtempSync(join(tmpdir(), 's6m-unknown-'));
@@ -78,10 +78,15 @@ describe('init scripts', () => {
     expect(r.ok ? 'ok' : r.code).toBe('unresolved-command');
   });
 
-  it('runtime-only values ($(id -u food)) are never written by --yes', () => {
+  it('runtime-only values ($(id -u food)) are never written by --yes, nor offered to the wizard\'s Accept', () => {
     const s = script(`${START} --uid $(id -u food)\n`);
     const r = upgrade(ws(s), 'food', { log: false }, true);
     expect(r.ok ? 'ok' : r.code).toBe('unresolved-arguments');
+    const p = propose(ws(s), 'food', { log: false });
+    expect(p.ok ? 'ok' : p.code).toBe('unresolved-arguments');
+    // The command given by the user is taken as it is.
+    const given = propose(ws(s), 'food', { log: false, command: ['/usr/sbin/food', '--uid', '108'] });
+    expect(given.ok && given.proposal.fg.argv).toEqual(['/usr/sbin/food', '--uid', '108']);
   });
 
   it('$XDG_RUNTIME_DIR is unknown, not empty (set by a login session, not at boot)', () => {
