@@ -178,6 +178,23 @@ describe.each(STACK_ROWS)('carried work runs for real before the daemon (s6 stac
     expect(statSync(runDir).isDirectory()).toBe(true);
   });
 
+  it.skipIf(!isRoot)('a unit\'s ExecStartPre= runs as User= before the daemon; a `-` line may fail', () => {
+    // nobody writes the records here: a world-writable sticky directory under a traversable work dir.
+    chmodSync(work, 0o755);
+    chmodSync(root, 0o1777);
+    const pre = join(root, 'pre');
+    rmSync(pre, { force: true });
+    writeFileSync(pre, '');
+    chmodSync(pre, 0o666);
+    const s = fromSystemdText(`[Service]\nUser=nobody\nExecStartPre=-/bin/false\nExecStartPre=/bin/sh -c "id -un >> ${pre}"\nExecStart=${recorder} --fg\n`);
+    const r = up(s);
+    expect(r.ok).toBe(true);
+    const res = run(runOf(r, 'food'));
+    expect(res.status, res.stderr).toBe(0);
+    expect(readFileSync(pre, 'utf8')).toBe('nobody\n');
+    expect(readFileSync(out, 'utf8').split('\n')[1]).toBe('--fg');
+  });
+
   it('a missing OpenRC required_files stops the start before the daemon runs', () => {
     const s = service('food', [openrc('food', { command: recorder, command_background: 'yes', required_files: join(root, 'missing.conf') })]);
     const res = run(runOf(up(s), 'food'));
