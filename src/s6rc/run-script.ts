@@ -24,6 +24,8 @@ export interface RunScriptSpec {
   discard?: { stdout: boolean; stderr: boolean };
   /** s6-softlimit flags: letter -> value (`o` -> `4096`). */
   limits?: Record<string, string>;
+  /** Variables the source's manager set from the account (see `accountEnvCommand`), before the drop. */
+  accountEnv?: { user: string; style: 'systemd' | 'start-stop-daemon' };
   /** Account name (or numeric `uid:gid`) for s6-setuidgid; it does not accept `user:group` names. */
   user?: string;
   /**
@@ -45,6 +47,19 @@ export interface RunScriptSpec {
    * `foreground` (systemd's `-` prefix) goes on.
    */
   prelude?: { argv: string[]; ignoreFailure: boolean }[];
+}
+
+/**
+ * The variables the source's manager sets from the account the daemon runs as, looked up at each start
+ * (getent): systemd sets USER, LOGNAME, HOME and SHELL for User= (systemd.exec(5)); start-stop-daemon
+ * --chuid sets HOME when the account's home directory exists. s6-setuidgid sets none of them.
+ */
+export function accountEnvCommand(a: { user: string; style: 'systemd' | 'start-stop-daemon' }): string[] {
+  const set = a.style === 'systemd'
+    ? 'export USER="$u" LOGNAME="$u" HOME="$h" SHELL="$s"'
+    : 'if [ -d "$h" ]; then export HOME="$h"; fi';
+  // name:pw:uid:gid:gecos:home:shell; the user name is a positional parameter, never shell text.
+  return ['/bin/sh', '-c', `u=$1; shift; e=$(getent passwd "$u") || exit 111; h=\${e#*:*:*:*:*:}; s=\${h#*:}; h=\${h%%:*}; ${set}; exec "$@"`, 'sh', a.user];
 }
 
 export interface DirectorySpec {
@@ -134,7 +149,12 @@ export function renderRunScript(spec: RunScriptSpec): string {
     lines.push(execlineLine(['s6-notifyoncheck', '-d', '-3', String(n.fd), ...check]));
   }
   for (const argv of processStateCommands(spec)) lines.push(execlineLine(argv));
-  for (const p of spec.prelude ?? []) lines.push(`${p.ignoreFailure ? 'foreground' : 'if'} { ${execlineLine(p.argv)} }`);
+  for (const p of spec.prelude ?? []) {
+    lines.push(`${p.ignoreFailure ? 'foreground' : 'if'} { ${execlineLine(p.argv)} }`);
+    // foreground exports the exit code as `?`: the daemon never had it (seen by the differential harness).
+    if (p.ignoreFailure) lines.push(execlineLine(['unexport', '?']));
+  }
+  if (spec.accountEnv) lines.push(execlineLine(accountEnvCommand(spec.accountEnv)));
   if (spec.user) lines.push(execlineLine(['s6-setuidgid', spec.user]));
   lines.push(execlineLine(spec.argv));
   return lines.join('\n') + '\n';

@@ -183,6 +183,11 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
   if (work.prelude.length > 0) spec.prelude = work.prelude.map((p) => ({ argv: p.asAccount ? [...uid.chain, ...p.argv] : p.argv, ignoreFailure: p.ignoreFailure }));
   carried.push(...work.carried);
   notCarried.push(...work.dropped);
+  // What the source's manager set from the account (systemd: USER, LOGNAME, HOME, SHELL for User=;
+  // start-stop-daemon --chuid: HOME), which the privilege drop alone does not (docs/fidelity.md).
+  const defining = definingSources(service)[0];
+  const style = defining?.format === 'systemd' && service.run.user ? 'systemd' : defining?.format === 'sysv' && ssdField(service, 'chuid') ? 'start-stop-daemon' : undefined;
+  if (account.user && style && !/^\d+$/.test(account.user)) spec.accountEnv = { user: account.user, style };
   if (niceChain.length === 0 && uid.chain[0] === 's6-setuidgid') spec.user = uid.chain[1]!;
   else spec.argv = [...niceChain, ...uid.chain, ...spec.argv];
   for (const ev of definingSources(service)) {

@@ -95,6 +95,18 @@ export function propose(ws: Workspace, name: string, request: UpgradeRequest): P
   // (etcd's ETCD_NAME="$(hostname)", seen by the differential harness): not "high".
   const unknownEnv = service.findings.filter((f) => f.code === 'sysv-unresolved-env');
   if (unknownEnv.length > 0 && checked.confidence === 'high') checked = { ...checked, confidence: 'medium', reasons: [...checked.reasons, ...unknownEnv.map((f) => f.message)] };
+  // Limits: s6-softlimit sets soft limits only; systemd's LimitX=N (and sh's `ulimit -n N`) set the hard
+  // limit as well, so the daemon could raise its soft limit further under s6 (dnsdist, pdns-recursor).
+  const limits = Object.keys(service.run.limits?.value ?? {});
+  if (limits.length > 0 && checked.confidence === 'high') checked = { ...checked, confidence: 'medium', reasons: [...checked.reasons, `limits (${limits.map((l) => `-${l}`).join(' ')}): s6-softlimit sets the soft limit only; the source set the hard limit too`] };
+  // A unit that requires its socket unit gets its listening sockets from systemd (uuidd
+  // --socket-activation): outside systemd it has none.
+  const first = service.sources[0];
+  const sockets = first?.format === 'systemd' ? ['Requires', 'BindsTo'].flatMap((k) => first.directives['Unit']?.[k]?.values ?? []).flatMap((v) => v.split(/\s+/)).filter((u) => u.endsWith('.socket')) : [];
+  if (sockets.length > 0 && checked.confidence !== 'low' && !request.command) checked = { ...checked, confidence: 'low', reasons: [...checked.reasons, `${first!.file} requires ${sockets.join(', ')}: the daemon expects the listening sockets systemd passes it (socket activation), which a longrun does not get`] };
+  // A unit's Group= without User=: systemd runs it as root with that group, the longrun as root (squid).
+  const unitGroupOnly = service.sources[0]?.format === 'systemd' && service.run.group && !service.run.user && !request.user;
+  if (unitGroupOnly && checked.confidence === 'high') checked = { ...checked, confidence: 'medium', reasons: [...checked.reasons, `Group=${service.run.group!.name} without User=: systemd runs it as root with that group; the longrun keeps root's group (give --user root:${service.run.group!.name}?)`] };
   return { ok: true, proposal: { service, current, fg: checked, plan: planned.plan, request } };
 }
 

@@ -72,7 +72,8 @@ describe('upgrading a first-conversion longrun (systemd Type=simple)', () => {
   it('upgrade web gives web-srv + web-log named web, carrying every run fact', async () => {
     const r = await cli(['upgrade', 'web', '--in', out]);
     expect(r.code, r.out + r.err).toBe(0);
-    expect(r.out).toContain('web: upgraded (systemd, high)');
+    // LimitNOFILE= sets the hard limit too, which s6-softlimit does not: medium (docs/fidelity.md).
+    expect(r.out).toContain('web: upgraded (systemd, medium)');
     expect(existsSync(join(out, 'web'))).toBe(false);
     const run = readFileSync(join(out, 'web-srv/run'), 'utf8');
     expect(run).toContain('"fdmove" "-c" "2" "1"');
@@ -98,7 +99,7 @@ describe('upgrading a first-conversion longrun (systemd Type=simple)', () => {
     expect(existsSync(join(out, 'multi-user/contents.d/web'))).toBe(true);
     expect(checkTree(out).ok).toBe(true);
     const status = await cli(['status', '--in', out]);
-    expect(status.out).toMatch(/web +longrun +systemd\/high, log \/var\/log\/s6migrate\/web, user www-data:adm/);
+    expect(status.out).toMatch(/web +longrun +systemd\/medium, log \/var\/log\/s6migrate\/web, user www-data:adm/);
   });
 
   it('downgrade restores the longrun convert wrote, byte for byte', async () => {

@@ -1,3 +1,5 @@
+import { accountEnvCommand } from '../../src/s6rc/run-script.js';
+import { execlineLine } from '../../src/s6rc/execline.js';
 import { describe, expect, it } from 'vitest';
 import { definition, newTree, type S6Tree } from '../../src/s6rc/tree.js';
 import { emptyState, renderState } from '../../src/state/state.js';
@@ -193,7 +195,9 @@ describe('upgrading a longrun the first conversion made (systemd Type=simple)', 
     expect(r.proposal.fg).toMatchObject({ evidence: 'systemd', confidence: 'high' });
     const srv = r.ws.tree.definitions.get('web-srv')!;
     expect(srv.dependencies).toEqual(['network']);
-    expect(srv.files['run']!.content).toBe('#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"s6-envdir" "./env"\n"cd" "/"\n"s6-setuidgid" "www"\n"/usr/bin/webd" "-f"\n');
+    // User= also gives USER, LOGNAME, HOME and SHELL, as systemd sets them, looked up at start.
+    const accountEnv = execlineLine(accountEnvCommand({ user: 'www', style: 'systemd' }));
+    expect(srv.files['run']!.content).toBe(`#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"s6-envdir" "./env"\n"cd" "/"\n${accountEnv}\n"s6-setuidgid" "www"\n"/usr/bin/webd" "-f"\n`);
     expect(srv.files['env/LANG']!.content).toBe('C\n');
     expect(srv.files['down-signal']!.content).toBe('INT\n');
     expect(srv.files['timeout-kill']!.content).toBe('15000\n');

@@ -58,7 +58,7 @@ interface Row {
 function rows(results: CaseResult[]): Row[] {
   const byKey = new Map<string, Row>();
   for (const r of results) {
-    const key = `${r.pkg}\0${r.service}`;
+    const key = `${r.pkg}\0${r.service}\0${r.judge}`;
     let row = byKey.get(key);
     if (!row) {
       row = { pkg: r.pkg, service: r.service, judge: r.judge, confidence: r.confidence, evidence: r.evidence, outcome: r.outcome, stacks: {}, detail: r.detail };

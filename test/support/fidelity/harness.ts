@@ -8,13 +8,15 @@ import { join } from 'node:path';
 import { importOpenrc } from '../../../importers/openrc/index.js';
 import { importSystemd } from '../../../importers/systemd/index.js';
 import { importSysv } from '../../../importers/sysv/index.js';
-import type { Evidence, Service, SysvEvidence } from '../../../src/model/service.js';
+import type { InitSystem } from '../../../src/host-init.js';
+import type { Service } from '../../../src/model/service.js';
 import { planConversion } from '../../../src/passes/index.js';
 import { emptyState } from '../../../src/state/state.js';
-import { applyEntry, daemonEntry } from '../../../src/upgrade/daemon-table.js';
-import { upgrade, type Workspace } from '../../../src/upgrade/upgrade.js';
+import { applyEntry, daemonEntry, dropSystemdOnly } from '../../../src/upgrade/daemon-table.js';
+import { firstConversionKind, upgrade, type Workspace } from '../../../src/upgrade/upgrade.js';
 import { firstDifference, normalize } from './compare.js';
 import { runSandbox, unpackPackage, type RecordState, type SandboxRun } from './sandbox.js';
+import { readAccounts, unitStartScript } from './systemd-judge.js';
 
 export type Outcome = 'equal' | 'different' | 'not-comparable';
 
@@ -113,6 +115,8 @@ export interface Upgraded {
   service: Service;
   /** The proposal's foreground argv. */
   argv: string[];
+  /** Directories the run script makes in place of a socket unit whose option it dropped (dbus's /run/dbus). */
+  socketDirs: string[];
   runScript: string;
   /** The servicedir's other files as s6-rc-compile copies them (env/, notification-fd, ...). */
   files: Record<string, { content: string; mode?: number }>;
@@ -121,7 +125,8 @@ export interface Upgraded {
 }
 
 /** Converts the package and upgrades every oneshot it can (`--yes`: every confidence). */
-export function upgradedServices(input: PackageInput): { upgraded: Upgraded[]; services: Service[] } {
+/** `init`: the host's init system the package is read for (which definition the merge keeps). */
+export function upgradedServices(input: PackageInput, init: InitSystem = 'sysv'): { upgraded: Upgraded[]; services: Service[] } {
   const { root } = input;
   const initd = files(join(root, 'etc/init.d'));
   const units = [...files(join(root, 'lib/systemd/system'), (n) => n.endsWith('.service')), ...files(join(root, 'usr/lib/systemd/system'), (n) => n.endsWith('.service'))];
@@ -129,11 +134,12 @@ export function upgradedServices(input: PackageInput): { upgraded: Upgraded[]; s
     importSysv({ root, files: initd.filter((f) => !isOpenrc(f)) }),
     importOpenrc({ root, files: initd.filter(isOpenrc) }),
     importSystemd({ root, files: units }),
-  ]);
+  ], { init, how: 'override', evidence: [] });
   let ws: Workspace = { tree: plan.tree, model: { version: 1, services: plan.services, host: plan.host }, state: emptyState() };
   const upgraded: Upgraded[] = [];
   for (const s of plan.services) {
-    if (plan.tree.definitions.get(s.name)?.type !== 'oneshot') continue;
+    // A oneshot wrapper, or the plain longrun the first conversion makes of a foreground unit.
+    if (firstConversionKind(plan.tree.definitions.get(s.name)) === undefined) continue;
     const r = upgrade(ws, s.name, { log: true }, true);
     if (!r.ok) continue;
     ws = r.ws;
@@ -141,7 +147,7 @@ export function upgradedServices(input: PackageInput): { upgraded: Upgraded[]; s
     const run = srv?.files['run']?.content;
     if (run === undefined) continue;
     const other = Object.entries(srv!.files).filter(([p]) => !['run', 'producer-for', 'consumer-for', 'pipeline-name'].includes(p));
-    upgraded.push({ service: s, argv: r.proposal.fg.argv, runScript: run, files: Object.fromEntries(other), confidence: r.proposal.fg.confidence, evidence: r.proposal.fg.evidence });
+    upgraded.push({ service: s, argv: r.proposal.fg.argv, socketDirs: r.proposal.fg.socketDirs ?? [], runScript: run, files: Object.fromEntries(other), confidence: r.proposal.fg.confidence, evidence: r.proposal.fg.evidence });
   }
   return { upgraded, services: plan.services };
 }
@@ -179,12 +185,16 @@ function pick(run: SandboxRun, supervised: boolean, layer: string, exe?: string)
 
 /**
  * The argv the s6 side should run: the host's, with the foreground edit of daemon-table.ts when that is
- * the evidence and the table's readiness option (the differences in argv the upgrade makes on purpose;
+ * the evidence, the table's readiness option and without the systemd-only options (the differences in
+ * argv the upgrade makes on purpose;
  * whether the flag keeps the daemon in the foreground is for the supervision tests, not the recorder).
  */
 function expectedArgv(orig: readonly string[], evidence: string, s6: readonly string[]): string[] {
   const entry = daemonEntry(orig[0] ?? '');
-  let argv = entry && evidence === 'table' ? applyEntry(entry, orig) : [...orig];
+  // Options that only work under systemd (dbus's --address=systemd:) are dropped on purpose, said in the
+  // proposal (daemon-table.ts `systemdOnly`).
+  const base = dropSystemdOnly(orig).argv;
+  let argv = entry && evidence === 'table' ? applyEntry(entry, base) : base;
   // The readiness option of the table (dbus-daemon --print-address=3) writes to s6's notification-fd.
   const extra = entry?.readiness?.args(3) ?? [];
   if (extra.length > 0 && extra.every((w) => s6.includes(w)) && !extra.some((w) => argv.includes(w))) argv = [argv[0]!, ...extra, ...argv.slice(1)];
@@ -209,38 +219,67 @@ export function packageContext(input: PackageInput, services: Service[], recorde
   return { input, recorder, stacks, work, layer, accounts: accountsFor(services, texts) };
 }
 
-/** Runs every upgradable service of one package on every stack. */
+/**
+ * Runs every upgradable service of one package on every stack, read once for each init system the
+ * package has definitions for: as on a sysvinit host (its init scripts are the truth) and as on a
+ * systemd host (its units are).
+ */
 export function runPackage(input: PackageInput, recorder: string, stacks: Stack[], work: string): CaseResult[] {
-  const { upgraded, services } = upgradedServices(input);
-  if (upgraded.length === 0) return [];
-  const ctx = packageContext(input, services, recorder, stacks, work);
-  return upgraded.flatMap((u) => judgeService(ctx, u));
+  const initd = files(join(input.root, 'etc/init.d'));
+  const inits: InitSystem[] = [];
+  if (initd.some((f) => !isOpenrc(f))) inits.push('sysv');
+  if (initd.some(isOpenrc)) inits.push('openrc');
+  if (['lib/systemd/system', 'usr/lib/systemd/system'].some((d) => files(join(input.root, d), (n) => n.endsWith('.service')).length > 0)) inits.push('systemd');
+  const out: CaseResult[] = [];
+  for (const init of inits) {
+    const { upgraded, services } = upgradedServices(input, init);
+    if (upgraded.length === 0) continue;
+    const ctx = packageContext(input, services, recorder, stacks, join(work, init));
+    out.push(...upgraded.flatMap((u) => judgeService(ctx, u)));
+  }
+  return out;
 }
 
 /** One service: the host's start path, then the run script on each stack, compared. */
 export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
   const { input, recorder, stacks, work, layer, accounts } = ctx;
   const results: CaseResult[] = [];
-  const sysv = u.service.sources.find((e): e is Evidence & SysvEvidence => e.format === 'sysv');
-  const judge: CaseResult['judge'] = u.evidence === 'systemd' ? 'systemd' : u.evidence === 'openrc' ? 'openrc' : 'lsb';
+  const defining = u.service.sources[0];
+  const judge: CaseResult['judge'] = defining?.format === 'systemd' ? 'systemd' : defining?.format === 'openrc' ? 'openrc' : 'lsb';
   const base = { pkg: input.pkg, service: u.service.name, judge, confidence: u.confidence, evidence: u.evidence };
   const notComparable = (detail: string, stack = '-'): CaseResult[] => [...results, { ...base, stack, outcome: 'not-comparable', detail }];
-  if (judge !== 'lsb') return notComparable(`${judge} judge not run yet`);
-  if (!sysv) return notComparable('no init script');
+  if (judge === 'openrc') return notComparable('openrc judge not run yet');
   // The daemon may come from another package (dbus's dbus-daemon): the recorder stands at the paths the
-  // script starts and the run script runs too.
-  // Programs of other packages the script only tests for (`test -x /usr/sbin/rndc || exit 0`) as well.
-  const script = readFileSync(sysv.file, 'utf8');
-  const tested = [...script.matchAll(/(?:test|\[)\s+-x\s+["']?(\/[\w./+-]+)["']?/g)].map((m) => m[1]!).filter((p) => !existsSync(join(layer.root, p)) && !existsSync(p));
-  const daemons = [...sysv.ssdStarts.flatMap((c) => [c.exec, c.startas]), u.argv[0], ...tested].filter((p): p is string => p !== undefined && p.startsWith('/') && !SHELLS.has(p));
+  // source starts and the run script runs too, and at programs a script only tests for
+  // (`test -x /usr/sbin/rndc || exit 0`).
+  let sourcePrograms: (string | undefined)[] = [];
+  let hostCommand: { cmd: string; files?: Record<string, { content: string; mode?: number }> };
+  let pidfiles: string[] = [];
+  if (defining?.format === 'sysv') {
+    const sysv = defining;
+    const script = readFileSync(sysv.file, 'utf8');
+    const tested = [...script.matchAll(/(?:test|\[)\s+-x\s+["']?(\/[\w./+-]+)["']?/g)].map((m) => m[1]!).filter((p) => !existsSync(join(layer.root, p)) && !existsSync(p));
+    sourcePrograms = [...sysv.ssdStarts.flatMap((c) => [c.exec, c.startas]), ...tested];
+    hostCommand = { cmd: `${sysv.systemPath} start` };
+    // start-stop-daemon --make-pidfile writes the pid file, not the daemon (init-d-script's default path
+    // when the script names none): a supervisor's artefact, left out of the comparison.
+    const scriptName = sysv.systemPath.slice(sysv.systemPath.lastIndexOf('/') + 1);
+    pidfiles = sysv.ssdStarts.filter((c) => c.makePidfile).map((c) => c.pidfile ?? `/run/${scriptName}.pid`);
+  } else if (defining?.format === 'systemd') {
+    const text = [defining.file, ...defining.dropIns].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const socket = defining.file.replace(/\.service$/, '.socket');
+    const started = unitStartScript(defining.unit, text, layer.root, readAccounts(accounts.passwd, accounts.group), existsSync(socket) ? readFileSync(socket, 'utf8') : undefined);
+    if ('why' in started) return notComparable(started.why);
+    sourcePrograms = [...defining.execStartPre, ...defining.execStart].map((l) => l.argv[0]);
+    hostCommand = { cmd: '/bin/sh /.s6m-svc/systemd-start', files: { '.s6m-svc/systemd-start': { content: started.script } } };
+  } else {
+    return notComparable('no init script or unit');
+  }
+  const daemons = [...sourcePrograms, u.argv[0]].filter((p): p is string => p !== undefined && p.startsWith('/') && !SHELLS.has(p));
   const programs = [...new Set([...(input.programs ?? []), ...daemons])].filter((p) => !layer.programs.includes(p)).sort();
   const common = { pkgroot: layer.root, passwd: accounts.passwd, group: accounts.group, recorder, programs };
-  const orig = runSandbox({ ...common, mode: 'exit', kind: 'script', cmd: `${sysv.systemPath} start`, env: [`PATH=${BASE_PATH}`] }, join(work, 'orig'));
-  if (orig.records.length === 0) return notComparable(`the init script started nothing (${why(orig)})`);
-  // start-stop-daemon --make-pidfile writes the pid file, not the daemon (init-d-script's default path when
-  // the script names none): a supervisor's artefact, left out of the comparison.
-  const scriptName = sysv.systemPath.slice(sysv.systemPath.lastIndexOf('/') + 1);
-  const pidfiles = sysv.ssdStarts.filter((c) => c.makePidfile).map((c) => c.pidfile ?? `/run/${scriptName}.pid`);
+  const orig = runSandbox({ ...common, mode: 'exit', kind: 'script', env: [`PATH=${BASE_PATH}`], ...hostCommand }, join(work, 'orig'));
+  if (orig.records.length === 0) return notComparable(`the ${judge === 'lsb' ? 'init script' : 'unit'} started nothing (${why(orig)})`);
   for (const stack of stacks) {
     const run = u.runScript.replace(/^#!\/usr\/bin\/execlineb/, `#!${stack.bin}/execlineb`);
     const s6 = runSandbox(
@@ -255,7 +294,7 @@ export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
     }
     let diff: string | undefined;
     if (s.daemon.parent !== 's6-supervise') diff = `not supervised: the daemon's parent is ${s.daemon.parent || 'gone'} (it forked)`;
-    diff ??= firstDifference({ ...o.daemon, argv: expectedArgv(o.daemon.argv, u.evidence, s.daemon.argv) }, s.daemon, pidfiles);
+    diff ??= firstDifference({ ...o.daemon, argv: expectedArgv(o.daemon.argv, u.evidence, s.daemon.argv) }, s.daemon, [...pidfiles, ...u.socketDirs]);
     // The package's other programs the start path ran, before or after the daemon (a background daemon
     // may record after them): configuration tests, state changes such as tgtadm or auditctl -R.
     const ob = o.others.map((r) => r.argv.join(' '));
