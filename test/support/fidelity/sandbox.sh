@@ -49,9 +49,16 @@ records() { ls "$r/.s6m-rec" | grep -c '^rec-'; }
 if [ "$kind" = script ]; then
   timeout -k 1 20 chroot "$r" /usr/bin/env -i "${envv[@]}" /bin/sh -c "cd / && $cmd" > "$spec/out/log" 2>&1 < /dev/null
   echo "exit $?" > "$spec/out/status"
-  # A daemon started with --background may still be recording.
-  for _ in 1 2 3 4 5; do [ -z "$(ls "$r/.s6m-rec" | grep '^\.tmp-')" ] && break; sleep 0.1; done
-  sleep 0.1
+  # A daemon started with --background may not have recorded yet: wait (up to 2 s) for a first record,
+  # then until no record is being written and the count holds for 0.3 s.
+  for _ in $(seq 20); do [ "$(records)" -gt 0 ] && break; sleep 0.1; done
+  last=-1
+  for _ in $(seq 20); do
+    n=$(records)
+    [ "$n" = "$last" ] && [ -z "$(ls "$r/.s6m-rec" | grep '^\.tmp-')" ] && break
+    last=$n
+    sleep 0.3
+  done
 else
   chroot "$r" /usr/bin/env -i "${envv[@]}" s6-supervise "$cmd" > "$spec/out/log" 2>&1 < /dev/null &
   sup=$!
