@@ -9,7 +9,8 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { appendFileSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 // commander requires node:child_process at load time, only to spawn executable subcommands, which
 // s6migrate has none of; defer it to first use.
@@ -26,10 +27,22 @@ const lazyChildProcessInCommander = {
   },
 };
 
+// The oldest Node the single-file build runs on: Debian 12's nodejs (18.19.0 in bookworm, 18.20 in
+// bookworm-security). package.json's engines says the same; the build checks they agree.
+const MIN_NODE = [18, 19];
+const engines = JSON.parse(readFileSync('package.json', 'utf8')).engines.node;
+if (engines !== `>=${MIN_NODE.join('.')}`) throw new Error(`package.json engines.node is ${engines}, the build checks for >=${MIN_NODE.join('.')}`);
+
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  // Debian 12's packaged nodejs is 18.19 (18.20 with bookworm-security); test/host/debian-node.test.ts runs
+  // the bundle on it.
+  target: 'node18',
+  // Front and core are compiled by vm.runInThisContext, where `import()` has no loader ("A dynamic import
+  // callback was not specified"): esbuild turns the remaining ones (node: built-ins, loaded lazily) into
+  // require().
+  supported: { 'dynamic-import': false },
   format: 'cjs',
   // S6M_BUILD_READABLE=1 keeps names, for profiling.
   minify: !process.env.S6M_BUILD_READABLE,
@@ -75,8 +88,13 @@ const coreText = core.outputFiles[0].text;
 const CORE_MARK = '\n/*s6migrate-core\n';
 const encodeCore = (t) =>
   t.replace(/%/g, '%25').replace(/\*\//g, '%2A/').replace(/[^\x00-\x7f]/gu, (c) => `%u${c.codePointAt(0).toString(16)};`);
-const decodeCore = (t) =>
-  t.replace(/%u([0-9a-f]+);/g, (_m, h) => String.fromCodePoint(parseInt(h, 16))).replace(/%2A\//g, '*/').replace(/%25/g, '%');
+// ES5 syntax: the prologue below carries it too, and must parse on any Node.
+const decodeCore = function (t) {
+  return t
+    .replace(/%u([0-9a-f]+);/g, function (_m, h) { return String.fromCodePoint(parseInt(h, 16)); })
+    .replace(/%2A\//g, '*/')
+    .replace(/%25/g, '%');
+};
 coreLoader = `let loaded;
 module.exports = () => {
   if (!loaded) {
@@ -93,10 +111,35 @@ module.exports = () => {
 // 3. The CLI front with the core embedded.
 // S6M_BUILD_OUT=PATH builds only the CLI there (profiling builds beside the real one).
 const outfile = process.env.S6M_BUILD_OUT ?? 'dist/s6migrate.cjs';
-await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile, banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, lazyImports('embed', keys)] });
-const carried = encodeCore(coreText);
-if (carried.includes('*/') || decodeCore(carried) !== coreText) throw new Error('core text does not survive its comment encoding');
-appendFileSync(outfile, `${CORE_MARK}${carried}\n*/\n`);
+mkdirSync(dirname(outfile) || '.', { recursive: true });
+// The front is carried in a comment too, behind a prologue in ES5 syntax that checks the Node version
+// first: an older Node parses the whole file before running any of it, so front code in the open would
+// die of a SyntaxError (Node 12, Debian 11's, has no `?.`) before the check could say what is wrong.
+const front = await build({ ...common, entryPoints: ['src/cli/bin.ts'], write: false, plugins: [...common.plugins, lazyImports('embed', keys)] });
+const frontText = front.outputFiles[0].text;
+const FRONT_MARK = '\n/*s6migrate-front\n';
+const prologue = `#!/usr/bin/env node
+// s6migrate, single-file build. Supported: Node ${MIN_NODE.join('.')} or later (package.json engines).
+(function () {
+  var v = process.versions.node.split('.').map(Number);
+  if (v[0] < ${MIN_NODE[0]} || (v[0] === ${MIN_NODE[0]} && v[1] < ${MIN_NODE[1]})) {
+    process.stderr.write('s6migrate: Node ' + process.versions.node + ' is too old: s6migrate needs Node ${MIN_NODE.join('.')} or later (Debian 12: apt install nodejs)\\n');
+    process.exitCode = 2;
+    return;
+  }
+  var text = require('fs').readFileSync(__filename, 'latin1');
+  var start = text.indexOf(${JSON.stringify(FRONT_MARK)}) + ${FRONT_MARK.length};
+  var body = (${decodeCore.toString()})(text.slice(start, text.indexOf('\\n*/', start)));
+  var run = require('vm').runInThisContext('(function (exports, require, module, __filename, __dirname) {' + body + '\\n})', { filename: __filename });
+  run(exports, require, module, __filename, __dirname);
+})();
+`;
+const carried = { front: encodeCore(frontText), core: encodeCore(coreText) };
+for (const [part, text] of [['front', frontText], ['core', coreText]]) {
+  if (/(^|[^\w$.])import\s*\(/.test(text)) throw new Error(`${part} still has a dynamic import(), which fails under vm.runInThisContext`);
+  if (carried[part].includes('*/') || decodeCore(carried[part]) !== text) throw new Error(`${part} text does not survive its comment encoding`);
+}
+writeFileSync(outfile, `${prologue}${FRONT_MARK}${carried.front}\n*/${CORE_MARK}${carried.core}\n*/\n`);
 if (/[^\x00-\x7f]/.test(readFileSync(outfile, 'latin1'))) throw new Error(`${outfile} is not ASCII: Node would decode it as UTF-16 at every start`);
 
 if (process.env.S6M_BUILD_OUT) process.exit(0);

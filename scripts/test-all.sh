@@ -30,7 +30,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # --- Boot test (test/host/boot.test.ts): debootstrap builds the Debian host it boots, cached under
-# .cache/host/ by scripts/host-root.sh (about 3 min the first time, then nothing). ---
+# .cache/host/ by scripts/host-root.sh (about 3 min the first time, then nothing). The Node 18 test
+# (test/host/debian-node.test.ts) debootstraps its Debian 12 root the same way (scripts/node-root.sh,
+# .cache/node/, about 2 min the first time). ---
 if ! command -v debootstrap >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   if ! apt-cache show debootstrap >/dev/null 2>&1; then $sudo apt-get update -qq; fi

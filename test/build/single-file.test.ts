@@ -5,11 +5,12 @@
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildProgram } from '../../src/cli/main.js';
 import { renderManPage } from '../../src/cli/manpage.js';
+import { transformSync } from 'esbuild';
 
 const repo = resolve(__dirname, '../..');
 const bundle = join(repo, 'dist/s6migrate.cjs');
@@ -51,6 +52,35 @@ describe('single-file build', () => {
     expect(readFileSync(join(dir, 'err'), 'utf8')).toBe('');
     // scan exits 0 or 1 (services needing attention), never 2 or a crash.
     expect(['0', '1']).toContain(readFileSync(status, 'utf8').trim());
+  });
+
+  // No Node older than 18.19 is installed here: a preload makes this Node report another version to the
+  // prologue (the real Node 18 run is test/host/debian-node.test.ts). The prologue's syntax is checked apart.
+  it.each([
+    ['16.20.2', 2],
+    ['18.18.2', 2],
+    ['18.19.0', 0],
+  ])('under a Node reporting %s: exit %i (2 with one clear line, before anything else is parsed)', (version, code) => {
+    const shim = join(dir, `as-${version}.cjs`);
+    writeFileSync(shim, `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: ${JSON.stringify(version)} } });\n`);
+    const r = spawnSync(process.execPath, ['-r', shim, join(dir, 's6migrate.cjs'), '--help'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(code);
+    if (code === 0) return expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`s6migrate: Node ${version} is too old: s6migrate needs Node 18.19 or later (Debian 12: apt install nodejs)\n`);
+  });
+
+  it('the prologue is plain ES5 and everything after it is inside comments, unparsed until the check passes', () => {
+    const text = readFileSync(bundle, 'latin1');
+    const prologue = text.slice(text.indexOf('\n') + 1, text.indexOf('\n/*s6migrate-front\n'));
+    expect(prologue).toMatch(/process\.exitCode = 2/);
+    // esbuild leaves code unchanged only if it needs nothing newer than the target.
+    expect(transformSync(prologue, { target: 'es5' }).code).toBe(transformSync(prologue, { target: 'esnext' }).code);
+    // What follows is comments only: strip them, nothing is left.
+    const rest = text.slice(text.indexOf('\n/*s6migrate-front\n'));
+    expect(rest.replace(/\/\*[\s\S]*?\*\//g, '').trim()).toBe('');
+    // And package.json says the same minimum.
+    expect(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).engines.node).toBe('>=18.19');
   });
 
   it('docs/s6migrate.1 is generated from the current --help definitions', () => {

@@ -1,0 +1,142 @@
+/**
+ * The single-file build on the Node a Debian 12 server has: a debootstrapped bookworm with Debian's own
+ * `nodejs` (18.19; no npm) and real daemons installed by apt (openssh-server, cron: init scripts, units,
+ * rcN.d and .wants links as their maintainer scripts made them), built and cached by scripts/node-root.sh.
+ * Only dist's s6migrate.cjs is copied in; every command runs chrooted in private mount, pid and network
+ * namespaces under the root's /usr/bin/node. The judge for what it writes is the same build run by this
+ * machine's Node 20 on the same root from outside (`--root`): the trees must be byte for byte the same.
+ */
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { hashTree } from '../e2e/hash-tree.js';
+
+const repo = resolve(__dirname, '../..');
+const cache = process.env.S6M_CACHE ?? join(repo, '.cache');
+const canRun = process.getuid?.() === 0 && spawnSync('debootstrap', ['--version']).status === 0;
+// In CI a missing tool fails the run instead of skipping (README).
+const suite = canRun || process.env.CI ? describe : describe.skip;
+
+let work: string;
+let root: string;
+let bundle: string;
+
+/** Runs the bundle (or any command with `raw`) chrooted in the root, offline, under the root's node. */
+function inRoot(args: string[], raw = false) {
+  const cmd = raw ? args : ['/usr/bin/node', '/opt/s6migrate.cjs', ...args];
+  const r = spawnSync(
+    'unshare',
+    [
+      '--mount', '--pid', '--net', '--fork', '/bin/sh', '-c',
+      'mount -t proc proc "$0/proc" && exec chroot "$0" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C "$@"',
+      root, ...cmd,
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A tree's files and hashes; the model keeps the paths it read and the --root it was given, which differ. */
+function treeOf(dir: string, root?: string) {
+  const { ['.s6migrate/model.json']: _model, ...rest } = hashTree(dir);
+  let text = readFileSync(join(dir, '.s6migrate/model.json'), 'utf8');
+  if (root) text = text.split(JSON.stringify(root)).join('"/"').split(`${root}/`).join('/');
+  const model = JSON.parse(text) as { host: { root?: string } };
+  delete model.host.root;
+  return { rest, model };
+}
+
+/** The same build, run by this machine's Node on the root from outside. */
+function outside(args: string[]) {
+  const r = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+suite("Debian 12's nodejs runs the single-file build", () => {
+  beforeAll(() => {
+    const t0 = Date.now();
+    // First run: debootstrap and apt-get (about N min); then the cached tarball.
+    const tar = execFileSync('bash', [join(repo, 'scripts/node-root.sh')], { encoding: 'utf8', env: { ...process.env, S6M_CACHE: cache } })
+      .trim()
+      .split('\n')
+      .pop()!;
+    work = mkdtempSync(join(cache, 'node', 'run.'));
+    // A build of its own: the single-file test rebuilds dist/ in parallel.
+    bundle = join(work, 's6migrate.cjs');
+    execFileSync('node', ['scripts/build.mjs'], { cwd: repo, env: { ...process.env, S6M_BUILD_OUT: bundle }, stdio: 'ignore' });
+    root = join(work, 'root');
+    mkdirSync(root);
+    execFileSync('tar', ['--numeric-owner', '-xf', tar, '-C', root]);
+    mkdirSync(join(root, 'opt'), { recursive: true });
+    copyFileSync(bundle, join(root, 'opt/s6migrate.cjs'));
+    console.log(`debian-node: root ready in ${Date.now() - t0} ms`);
+  }, 900_000);
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("runs under the root's own Node 18, with no npm and nothing beside the one file", () => {
+    const v = inRoot(['/usr/bin/node', '--version'], true);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/^v18\.\d+\.\d+\n$/);
+    expect(inRoot(['sh', '-c', 'command -v npm'], true).status).not.toBe(0);
+    expect(readdirSync(join(root, 'opt'))).toEqual(['s6migrate.cjs']);
+    const help = inRoot(['--help']);
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^\s+convert\b/m);
+  });
+
+  it('scan reads the installed daemons as Debian left them', () => {
+    const r = inRoot(['scan', '--json']);
+    expect([0, 1], r.stderr).toContain(r.status);
+    expect(r.stderr).not.toMatch(/internal error|TypeError|SyntaxError/);
+    const inside = JSON.parse(r.stdout) as { services: { name: string; format: string; startIn: string[] }[] };
+    const names = inside.services.map((s) => s.name);
+    for (const n of ['ssh', 'cron']) expect(names).toContain(n);
+    // The judge: the rcN.d links update-rc.d made when apt installed them.
+    for (const n of ['ssh', 'cron']) {
+      const levels = ['2', '3', '4', '5'].filter((l) => readdirSync(join(root, `etc/rc${l}.d`)).some((f) => f === `S01${n}` || new RegExp(`^S\\d\\d${n}$`).test(f)));
+      expect(levels.length).toBeGreaterThan(0);
+      expect(inside.services.find((s) => s.name === n)!.startIn.sort()).toEqual(levels.map((l) => `runlevel-${l}`).sort());
+    }
+    // Node 20 from outside reads the same services the same way.
+    const out = outside(['scan', '--json', '--root', root]);
+    const outsideServices = (JSON.parse(out.stdout) as typeof inside).services;
+    expect(outsideServices.map((s) => [s.name, s.format, s.startIn])).toEqual(inside.services.map((s) => [s.name, s.format, s.startIn]));
+  });
+
+  it('convert, upgrade --yes and check on the root itself write what Node 20 writes', () => {
+    const c = inRoot(['convert', '--out', '/etc/s6-rc/source']);
+    expect([0, 1], c.stderr).toContain(c.status);
+    expect(c.stderr).not.toMatch(/internal error|TypeError|SyntaxError/);
+    const src = join(root, 'etc/s6-rc/source');
+    expect(readFileSync(join(src, 'ssh/type'), 'utf8')).toBe('oneshot\n');
+    const judge = join(work, 'node20-source');
+    expect([0, 1]).toContain(outside(['convert', '--root', root, '--out', judge]).status);
+    expect(treeOf(src)).toEqual(treeOf(judge, root));
+
+    const u = inRoot(['upgrade', 'ssh', '--in', '/etc/s6-rc/source', '--yes']);
+    expect(u.status, u.stderr + u.stdout).toBe(0);
+    // A supervised longrun with its s6-log pipeline, in place of the oneshot wrapper.
+    expect(readFileSync(join(src, 'ssh-srv/type'), 'utf8')).toBe('longrun\n');
+    expect(lstatSync(join(src, 'ssh-srv/run')).isFile()).toBe(true);
+    expect(readFileSync(join(src, 'ssh-log/type'), 'utf8')).toBe('longrun\n');
+    expect(existsSync(join(src, 'ssh'))).toBe(false);
+    expect(outside(['upgrade', 'ssh', '--in', judge, '--yes']).status).toBe(0);
+    expect(treeOf(src)).toEqual(treeOf(judge, root));
+
+    const k = inRoot(['check', '/etc/s6-rc/source']);
+    expect(k.status, k.stderr + k.stdout).toBe(0);
+    expect(outside(['check', judge]).status).toBe(0);
+  });
+
+  it('a broken tree is reported the same way under Node 18: exit 1 naming the file, no stack trace', () => {
+    expect(existsSync(join(root, 'etc/s6-rc/source/cron/type'))).toBe(true);
+    execFileSync('sh', ['-c', `printf 'bogus\\n' > "${root}/etc/s6-rc/source/cron/type"`]);
+    const k = inRoot(['check', '/etc/s6-rc/source']);
+    expect(k.status).toBe(1);
+    expect(k.stdout + k.stderr).toMatch(/cron\/type/);
+    expect(k.stderr).not.toMatch(/\n\s+at /);
+  });
+});
