@@ -100,8 +100,8 @@ esac || { echo "host-root: /sbin/init of the $variant variant is $(readlink "$ro
 # machine's clock (namespaces do not isolate time).
 sed -i 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F 1 -x"/' "$root/etc/default/chrony"
 grep -q '^DAEMON_OPTS="-F 1 -x"$' "$root/etc/default/chrony"
-# A cron job the probe can see run.
-printf '* * * * * root date +%%s >>/var/tmp/s6m-cron-ran\n' >"$root/etc/cron.d/s6m-probe"
+# A cron job the probe can see run (no '%' in it: cron reads that as a newline).
+echo '* * * * * root touch /var/tmp/s6m-cron-ran' >"$root/etc/cron.d/s6m-probe"
 # The host boots without the install-time policy; apt's downloads are not part of it.
 rm -f "$root/usr/sbin/policy-rc.d"
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*_Packages "$root"/var/log/apt/*
