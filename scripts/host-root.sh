@@ -43,8 +43,9 @@ exec 9>"$cache/.lock"
 flock 9
 if [ -f "$out" ]; then echo "$out"; exit 0; fi
 
-# Tarballs of an older recipe are dead weight (about 340 MB each).
-find "$cache" -maxdepth 1 -name '*.tar' ! -name "*-$key.tar" -delete
+# Tarballs of another recipe are dead weight (about 340 MB each) once nobody has built them for a day
+# (worktrees and checkouts sharing the cache may still use a recent one).
+find "$cache" -maxdepth 1 -name '*.tar' ! -name "*-$key.tar" -mmin +1440 -delete
 work=$(mktemp -d "$cache/build.XXXXXX")
 cleanup() { umount -R "$work/root/proc" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
