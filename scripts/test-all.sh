@@ -61,6 +61,11 @@ export S6M_CORPUS="$corpus"
 # libeinfo1 downloaded with apt-get download and unpacked under $S6M_CACHE/openrc, never installed. ---
 S6M_OPENRC=$(bash scripts/openrc-unpacked.sh "${S6M_CACHE:-$PWD/.cache}/openrc" | tail -1)
 export S6M_OPENRC
+# The systemd oracle (test/resolve/oracle-systemd.test.ts) asks systemd-analyze and systemctl --root.
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd
+fi
 # --- end of the OpenRC block ---
 
 # The two real s6-rc stacks every real-tool test runs against (test/support/stacks.ts): 0.5 on Debian's

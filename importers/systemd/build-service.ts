@@ -22,6 +22,8 @@ export interface BuildContext {
   host: HostIdentity;
   /** Targets (or other units) whose `.wants/`/`.requires/` directory links to this unit. */
   linkedBy: { owner: string; path: string }[];
+  /** Links in this unit's own `.wants/`/`.requires/` directories (what enabling other units added to it). */
+  pulls?: { kind: 'wants' | 'requires'; unit: string; path: string }[];
   /** Other names linking to this unit in the unit directories (`portmap.service -> rpcbind.service`). */
   aliasLinks: { name: string; path: string }[];
   /** Whether [Install] WantedBy=/RequiredBy= start this unit (false for a template instance only named by a link). */
@@ -179,6 +181,14 @@ export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics:
     }
   }
 
+  // `X.service.wants/U` (from U's [Install] WantedBy=X.service, once enabled): X pulls U in, as Wants=U.
+  if (kind !== 'target') {
+    for (const l of ctx.pulls ?? []) {
+      const t = depTarget(l.unit);
+      service.deps.push({ kind: l.kind, target: t.target, facility: t.facility, origin: { file: l.path } });
+    }
+  }
+
   // Names and start bundles ([Install], links).
   const provides = new Set<string>();
   for (const w of words('Install', 'Alias')) {
@@ -198,10 +208,16 @@ export function buildService(loaded: LoadedUnit, ctx: BuildContext, diagnostics:
   }
   for (const l of ctx.linkedBy) {
     if (l.owner.endsWith('.target')) startIn.add(targetBundle(l.owner));
-    else findings.push({ code: 'unit-install-not-target', origin: { file: l.path }, message: `${l.owner} pulls this unit in through a link; only targets become start bundles` });
+    else findings.push({ code: 'unit-install-not-target', origin: { file: l.path }, message: `${l.owner} pulls this unit in through a link: a dependency of ${l.owner}, not a start bundle` });
   }
-  if (ctx.linkedBy.length > 0) {
-    service.enabled = { value: true, why: `linked from ${[...new Set(ctx.linkedBy.map((l) => basename(dirname(l.path))))].sort().join(', ')}` };
+  // An alias link in /etc is what `systemctl enable` makes of Alias= (display-manager.service ->
+  // lightdm.service); one a package ships beside the unit is a second name, not an enablement.
+  const sys = ctx.systemPath ?? ((p: string) => onSystem(ctx.root, p));
+  const enabledAliases = ctx.aliasLinks.filter((a) => sys(a.path).startsWith('/etc/'));
+  if (ctx.linkedBy.length > 0 || enabledAliases.length > 0) {
+    const from = [...new Set(ctx.linkedBy.map((l) => basename(dirname(l.path))))].sort();
+    const as = enabledAliases.map((a) => a.name).sort();
+    service.enabled = { value: true, why: [from.length > 0 ? `linked from ${from.join(', ')}` : '', as.length > 0 ? `aliased as ${as.join(', ')}` : ''].filter(Boolean).join('; ') };
   } else if (proposed.length > 0) {
     service.enabled = { value: false, why: `[Install] ${proposed.join(' ')}, but no .wants/ link: not enabled` };
     diagnostics.push(diag('note', 'unit-not-enabled', fileOrigin.file, undefined,

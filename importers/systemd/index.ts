@@ -206,7 +206,9 @@ export function importSystemd(input: ImportInput): ImportResult {
       [...new Set([job.name, ...aliases.map((a) => a.name)].flatMap((n) => pullIndex.get(n) ?? []))].sort((a, b) => a - b);
     const linkedBy = linkIdx.map((i) => ({ owner: pullLinks[i]!.owner, path: pullLinks[i]!.path }));
     const useInstall = u.instance === undefined || job.isDefaultInstance === true || basename(entry.path) === job.name;
-    services.push(buildService(loaded, { root, host: hostId, linkedBy, aliasLinks: aliases, useInstall, systemPath }, diagnostics));
+    // This unit's own X.wants/ and X.requires/ links: what it pulls in besides Wants=/Requires=.
+    const pulls = pullLinks.filter((l) => l.owner === job.name || aliases.some((a) => a.name === l.owner)).map((l) => ({ kind: l.kind, unit: l.unit, path: l.path }));
+    services.push(buildService(loaded, { root, host: hostId, linkedBy, pulls, aliasLinks: aliases, useInstall, systemPath }, diagnostics));
   }
 
   /** A template is not run itself: its instances are (from `.wants/` links and DefaultInstance=). */

@@ -41,7 +41,8 @@ function facilitiesOf(reg: Registry, s: Service): Set<string> {
  * An installed provider the host does not start would otherwise be pulled in by every dependent.
  */
 function started(s: Service): boolean {
-  return s.startIn.length > 0;
+  // An enabled unit's alias stands for it (graphical.target wants display-manager.service, an alias link).
+  return s.startIn.length > 0 || (s.format === 'systemd' && s.enabled?.value === true);
 }
 
 export function addFacilityBundles(reg: Registry, host: HostFacts, diagnostics: Diagnostic[]): void {

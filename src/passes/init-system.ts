@@ -57,10 +57,26 @@ function forSystemd(s: Service, diagnostics: Diagnostic[]): Service {
   return { ...s, startIn: targets, enabled: { value: targets.length > 0, why } };
 }
 
-/** Debian's lsb2rcconf turns every LSB start dependency into `use`: order only, never a pull. */
-function lsbAsUse(d: DepRef): DepRef {
-  if (d.phase === 'stop' || (d.kind !== 'requires' && d.kind !== 'wants')) return d;
-  return { ...d, kind: 'wants', ifStarted: true };
+/**
+ * An LSB header only orders, whichever init runs the script: sysv-rc starts exactly the linked scripts
+ * in insserv's order; systemd-sysv-generator turns Required-Start/Should-Start into After=; Debian's
+ * OpenRC (lsb2rcconf) into `use`, but for a Required-Start service name, which becomes `need`. Otherwise
+ * none of them starts a script because another requires it, so neither does the conversion: every start
+ * dependency orders against what is started anyway.
+ */
+function lsbOrdersOnly(s: Service, init: InitSystem, started: ReadonlySet<string>, diagnostics: Diagnostic[]): Service {
+  if (s.format !== 'sysv' || !s.deps.some((d) => d.phase !== 'stop' && (d.kind === 'requires' || (d.kind === 'wants' && !d.ifStarted)))) return s;
+  const deps = s.deps.map((d): DepRef => {
+    if (d.phase === 'stop' || (d.kind !== 'requires' && d.kind !== 'wants')) return d;
+    // Except on OpenRC: lsb2rcconf makes a Required-Start service name a `need`, which starts it.
+    if (init === 'openrc' && d.kind === 'requires' && !d.facility) return d;
+    if (d.kind === 'requires' && !d.facility && !started.has(d.target) && s.startIn.length > 0) {
+      diagnostics.push(diag('warning', 'lsb-required-not-started', d.origin.file, d.origin.line,
+        `${s.name}: Required-Start ${d.target}, which the host does not start; the init system would not start it for ${s.name} either, so neither does s6-rc (order only)`, s.name));
+    }
+    return { ...d, kind: 'wants', ifStarted: true };
+  });
+  return { ...s, deps };
 }
 
 function forOpenrc(s: Service, host: HostFacts): Service {
@@ -72,7 +88,7 @@ function forOpenrc(s: Service, host: HostFacts): Service {
   const why = levels.length > 0
     ? `in runlevel${levels.length > 1 ? 's' : ''} ${levels.join(', ')} (/etc/runlevels; OpenRC runs LSB scripts)`
     : 'in no OpenRC runlevel (its rc?.d links are not read by OpenRC)';
-  return { ...s, startIn, deps: s.deps.map(lsbAsUse), enabled: { value: startIn.length > 0, why } };
+  return { ...s, startIn, enabled: { value: startIn.length > 0, why } };
 }
 
 export function adaptToInit(services: readonly Service[], host: HostFacts, init: InitSystem, diagnostics: Diagnostic[]): Service[] {
@@ -83,7 +99,9 @@ export function adaptToInit(services: readonly Service[], host: HostFacts, init:
     if (init === 'openrc' && s.format === 'sysv') return forOpenrc(s, host);
     return s;
   });
-  return init === 'openrc' ? chooseOpenrcProviders(adapted, host, diagnostics) : orderByRcNumbers(adapted);
+  const started = new Set(adapted.filter((s) => s.startIn.length > 0).flatMap((s) => [s.name, ...s.provides]));
+  const ordered = adapted.map((s) => lsbOrdersOnly(s, init, started, diagnostics));
+  return init === 'openrc' ? chooseOpenrcProviders(ordered, host, diagnostics) : orderByRcNumbers(ordered);
 }
 
 /**

@@ -34,7 +34,7 @@ describe('s6migrate scan', () => {
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('init system: sysv (detected: samples/host/etc/inittab exists (no /sbin/init to confirm): sysvinit reads it)');
     expect(lines[1]).toMatch(/^SERVICE\s+FORMAT\s+ENABLED\s+BUNDLES\s+DEPENDENCIES\s+DAEMON\s+NOTES$/);
-    expect(r.out).toMatch(/^kvstore\s+sysv\s+yes: S links: rc2.d\/S02kvstore\s+runlevel-2\s+remote-fs,syslog\s+\/usr\/bin\/kvstore-server --port 6400/m);
+    expect(r.out).toMatch(/^kvstore\s+sysv\s+yes: S links: rc2.d\/S02kvstore\s+runlevel-2\s+syslog\s+\/usr\/bin\/kvstore-server --port 6400/m);
     // A sysvinit host never runs its units.
     expect(r.out).toMatch(/^metricsd\s+systemd\s+no: the host runs sysvinit, which does not ru\.\.\.\s+-\s/m);
     const init = run('scan', '--root', 'samples/host', '--init', 'systemd');

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { planConversion } from '../../src/passes/index.js';
-import { dep, host, result, svc } from './factory.js';
+import { dep, host, result, svc as anySvc } from './factory.js';
+import type { ServiceSpec } from './factory.js';
+
+/** These cases are about init scripts: a service is a sysvinit script unless it says otherwise. */
+const svc = (name: string, spec: ServiceSpec = {}) => anySvc(name, { format: 'sysv', ...spec });
 import { codes, contentsOf } from './helpers.js';
 import type { InitSystem } from '../../src/host-init.js';
 

@@ -1,4 +1,7 @@
-/** Small builders for hand-made model objects in pass and emitter tests. */
+/**
+ * Small builders for hand-made model objects in pass and emitter tests. A service is a unit unless it says
+ * otherwise: units pull in what they require (systemd.unit(5)), while an LSB header only orders.
+ */
 import type { DepKind, DepRef, HostFacts, ImportResult, Service, SourceFormat } from '../../src/model/service.js';
 import { emptyRunFacts } from '../../src/model/service.js';
 
@@ -13,7 +16,7 @@ export interface ServiceSpec {
 }
 
 export function svc(name: string, spec: ServiceSpec = {}): Service {
-  const format = spec.format ?? 'sysv';
+  const format = spec.format ?? 'systemd';
   const file = format === 'systemd' ? `/lib/systemd/system/${name}.${spec.unitType ?? 'service'}` : `/etc/init.d/${name}`;
   const source =
     format === 'systemd'

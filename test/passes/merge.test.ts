@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mergeImports } from '../../src/passes/merge.js';
 import { planConversion } from '../../src/passes/index.js';
-import { dep, host, result, svc } from './factory.js';
+import { dep, host, result, svc as anySvc } from './factory.js';
+import type { ServiceSpec } from './factory.js';
+
+/** These cases are about init scripts: a service is a sysvinit script unless it says otherwise. */
+const svc = (name: string, spec: ServiceSpec = {}) => anySvc(name, { format: 'sysv', ...spec });
 import { codes, depsOf } from './helpers.js';
 
 describe('merge', () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cleanName, cleanServiceName, cleanServiceNames } from '../../src/passes/names.js';
 import { planConversion } from '../../src/passes/index.js';
-import { dep, result, svc } from './factory.js';
+import { dep, result, svc as anySvc } from './factory.js';
+import type { ServiceSpec } from './factory.js';
+
+/** These cases are about init scripts: a service is a sysvinit script unless it says otherwise. */
+const svc = (name: string, spec: ServiceSpec = {}) => anySvc(name, { format: 'sysv', ...spec });
 import { codes, contentsOf, depsOf } from './helpers.js';
 
 describe('name cleaning', () => {

@@ -2,8 +2,8 @@
  * Debian's real OpenRC for the OpenRC oracle and execution tests: unpacked by scripts/openrc-unpacked.sh
  * (cached under $S6M_CACHE/openrc, never installed) and run in a private mount and pid namespace where
  * it sees its own files as if installed: overlays put the package's /sbin and /lib (openrc-run, /lib/rc,
- * librc, libeinfo) over the machine's, a fake /etc (init.d, runlevels, conf.d, rc.conf, insserv.conf)
- * over /etc, and a tmpfs on /run (so /run/openrc starts empty, as on a host OpenRC never booted).
+ * librc, libeinfo) over the machine's, a fake /etc (rc.conf, insserv.conf, inittab) over /etc, with its
+ * init.d, runlevels, conf.d and insserv.conf.d bind-mounted in place of the machine's, and a tmpfs on /run (so /run/openrc starts empty, as on a host OpenRC never booted).
  * Nothing outside the namespace changes; when it ends every process in it is killed (pid namespace).
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +31,8 @@ function prelude(etc: string): string {
   const o = OPENRC_ROOT!;
   return [
     `mount -t overlay overlay -o lowerdir=${etc}:/etc /etc || exit 90`,
+    // The service directories are the fake host's alone, never merged with this machine's.
+    `for d in init.d conf.d runlevels insserv.conf.d; do [ -d '${etc}'/$d ] && { mount --bind '${etc}'/$d /etc/$d || exit 90; }; done`,
     `mount -t overlay overlay -o lowerdir=${o}/sbin:/usr/sbin /usr/sbin || exit 90`,
     `mount -t overlay overlay -o lowerdir=${o}/lib:/usr/lib /usr/lib || exit 90`,
     'mount -t tmpfs tmpfs /run || exit 90',

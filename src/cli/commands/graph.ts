@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { EXIT_ATTENTION, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import { ROOT_HELP, SOURCES_HELP } from './scan.js';
+import { initOption, ROOT_HELP, SOURCES_HELP } from './scan.js';
+import type { InitSystem } from '../../host-init.js';
 
 interface Opts {
+  init?: InitSystem;
   root: string;
   in?: string;
   format: string;
@@ -15,6 +17,7 @@ export function register(program: Command): void {
     .description('Print the dependency and bundle graph (what starts before what) as Graphviz dot or Mermaid')
     .argument('[path...]', 'init scripts, units or directories to read, as for scan (ignored with --in)')
     .option('--root <dir>', ROOT_HELP, '/')
+    .addOption(initOption())
     .option('--in <dir>', 'draw an s6-rc source directory already written (by convert, upgrade or by hand) instead of scanning the host')
     .option('--format <format>', 'dot (Graphviz) or mermaid (renders in Markdown viewers)', 'dot')
     .option('--svg <file>', 'also render the dot graph to this SVG file with Graphviz\'s `dot` (must be installed)')
@@ -42,7 +45,7 @@ ${SOURCES_HELP}`)
         }
         ({ tree, diagnostics } = (await import('../../s6rc/read-tree.js')).readTree(opts.in));
       } else {
-        ({ tree, diagnostics } = (await import('../../pipeline.js')).scanHost({ paths, root: opts.root }));
+        ({ tree, diagnostics } = (await import('../../pipeline.js')).scanHost({ paths, root: opts.root, ...(opts.init ? { init: opts.init } : {}) }));
       }
       const text = renderGraph(tree, opts.format);
       process.stdout.write(text);
