@@ -9,7 +9,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 // commander requires node:child_process at load time, only to spawn executable subcommands, which
@@ -139,13 +139,20 @@ for (const [part, text] of [['front', frontText], ['core', coreText]]) {
   if (/(^|[^\w$.])import\s*\(/.test(text)) throw new Error(`${part} still has a dynamic import(), which fails under vm.runInThisContext`);
   if (carried[part].includes('*/') || decodeCore(carried[part]) !== text) throw new Error(`${part} text does not survive its comment encoding`);
 }
-writeFileSync(outfile, `${prologue}${FRONT_MARK}${carried.front}\n*/${CORE_MARK}${carried.core}\n*/\n`);
-if (/[^\x00-\x7f]/.test(readFileSync(outfile, 'latin1'))) throw new Error(`${outfile} is not ASCII: Node would decode it as UTF-16 at every start`);
+// Test files build in parallel and copy dist/ at once: every file is written aside and renamed in.
+const writeAtomic = (path, text) => {
+  writeFileSync(`${path}.${process.pid}.tmp`, text);
+  renameSync(`${path}.${process.pid}.tmp`, path);
+};
+const file = `${prologue}${FRONT_MARK}${carried.front}\n*/${CORE_MARK}${carried.core}\n*/\n`;
+if (/[^\x00-\x7f]/.test(file)) throw new Error(`${outfile} is not ASCII: Node would decode it as UTF-16 at every start`);
+writeAtomic(outfile, file);
 
 if (process.env.S6M_BUILD_OUT) process.exit(0);
-await build({ ...common, entryPoints: ['src/cli/manpage-main.ts'], outfile: 'dist/.manpage.cjs' });
-const man = execFileSync(process.execPath, ['dist/.manpage.cjs'], { encoding: 'utf8' });
-rmSync('dist/.manpage.cjs');
+const manpageCjs = `dist/.manpage-${process.pid}.cjs`;
+await build({ ...common, entryPoints: ['src/cli/manpage-main.ts'], outfile: manpageCjs });
+const man = execFileSync(process.execPath, [manpageCjs], { encoding: 'utf8' });
+rmSync(manpageCjs);
 rmSync('dist/s6migrate.mjs', { force: true });
-writeFileSync('dist/s6migrate.1', man);
-writeFileSync('docs/s6migrate.1', man);
+writeAtomic('dist/s6migrate.1', man);
+writeAtomic('docs/s6migrate.1', man);

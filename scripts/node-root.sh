@@ -1,33 +1,41 @@
 #!/usr/bin/env bash
-# Debian 12 with Debian's own `nodejs`, for the Node 18 test (test/host/debian-node.test.ts): a
-# debootstrapped bookworm (minbase) with `apt-get install nodejs` and two real daemons that ship both an
-# init script and a unit (openssh-server, cron), installed under a policy-rc.d that exits 101. No npm: a
-# server gets the single-file build copied in, nothing else.
+# Debian with Debian's own `nodejs`, for the Node 18 test (test/host/debian-node.test.ts): a
+# debootstrapped minbase with `apt-get install nodejs` (no npm: a server gets the single-file build copied
+# in, nothing else).
+#   bookworm (Debian 12, Node 18): also two real daemons that ship both an init script and a unit
+#            (openssh-server, cron), installed under a policy-rc.d that exits 101;
+#   bullseye (Debian 11, Node 12): nodejs only, the too-old Node the build must refuse in one line.
 #
-#   scripts/node-root.sh    prints the path of the root tarball, building it if needed
+#   scripts/node-root.sh bookworm|bullseye    prints the path of the root directory, building it if needed
 #
-# Cached under ${S6M_CACHE:-.cache}/node/, keyed by a hash of this file. Its own debootstrap rather than
-# host-root.sh's base: that script deletes every tarball of another recipe in its directory, so sharing
-# it would rebuild this root whenever the boot test's recipe changes. Needs root, debootstrap, unshare and
-# the Debian archive the first time.
+# Cached under ${S6M_CACHE:-.cache}/node/ as a directory, keyed by a hash of this file: no tarball to
+# unpack at every run, the test mounts it read-only and binds its own writable directories over it. Its
+# own debootstrap rather than host-root.sh's base: that script deletes every tarball of another recipe in
+# its directory, so sharing it would rebuild this root whenever the boot test's recipe changes. Needs
+# root, debootstrap, unshare and the Debian archive the first time.
 set -euo pipefail
 
+suite=${1:?usage: node-root.sh bookworm|bullseye}
+case $suite in
+  bookworm) node_major=18; daemons=(openssh-server cron) ;;
+  bullseye) node_major=12; daemons=() ;;
+  *) echo "node-root.sh: unknown suite '$suite' (bookworm or bullseye)" >&2; exit 2 ;;
+esac
 mirror=http://deb.debian.org/debian
-suite=bookworm
-daemons=(openssh-server cron)
 
 here=$(cd "$(dirname "$0")" && pwd)
 key=$(sha256sum "$here/node-root.sh" | cut -c1-12)
 cache=${S6M_CACHE:-$here/../.cache}/node
 mkdir -p "$cache"
-out=$cache/node-$key.tar
-if [ -f "$out" ]; then echo "$out"; exit 0; fi
+out=$cache/root-$suite-$key
+if [ -d "$out" ]; then echo "$out"; exit 0; fi
 
 # One builder at a time (parallel test workers): the second waits, then finds the tarball.
 exec 9>"$cache/.lock"
 flock 9
-if [ -f "$out" ]; then echo "$out"; exit 0; fi
-find "$cache" -maxdepth 1 -name '*.tar' ! -name "*-$key.tar" -delete
+if [ -d "$out" ]; then echo "$out"; exit 0; fi
+find "$cache" -mindepth 1 -maxdepth 1 \( -name "root-$suite-*" -o -name 'root-????????????' -o -name 'build.*' -o -name '*.tar' \) \
+  ! -name "root-$suite-$key" -exec rm -rf {} +
 work=$(mktemp -d "$cache/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/root
@@ -49,11 +57,13 @@ t0=$(date +%s)
 } >"$work/install.log" 2>&1 || { tail -30 "$work/install.log" >&2; exit 1; }
 # Debian's nodejs, not npm: the test asserts the version it runs under.
 in_root node --version >"$work/version"
-case $(cat "$work/version") in v18.*) ;; *) echo "node-root: expected Node 18, got $(cat "$work/version")" >&2; exit 1 ;; esac
+case $(cat "$work/version") in "v$node_major".*) ;; *) echo "node-root: expected Node $node_major, got $(cat "$work/version")" >&2; exit 1 ;; esac
 rm -f "$root/etc/resolv.conf" "$root/usr/sbin/policy-rc.d"
-rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*_Packages "$root"/var/log/apt/*
-
-tar --numeric-owner -cf "$out.tmp" -C "$root" .
-mv "$out.tmp" "$out"
-echo "node-root: nodejs $(cat "$work/version") root built in $(($(date +%s) - t0)) s" >&2
+# What a run never reads (about 110 MB): apt's caches and lists, translations, documentation.
+rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/log/apt/* "$root"/usr/share/locale/* \
+  "$root"/usr/share/doc/* "$root"/usr/share/man/*
+# Mount points for the test's writable directories (the root itself is mounted read-only).
+mkdir -p "$root/etc/s6-rc" "$root/opt" "$root/tmp"
+mv "$root" "$out"
+echo "node-root: $suite with nodejs $(cat "$work/version") built in $(($(date +%s) - t0)) s" >&2
 echo "$out"

@@ -31,8 +31,8 @@ fi
 
 # --- Boot test (test/host/boot.test.ts): debootstrap builds the Debian host it boots, cached under
 # .cache/host/ by scripts/host-root.sh (about 3 min the first time, then nothing). The Node 18 test
-# (test/host/debian-node.test.ts) debootstraps its Debian 12 root the same way (scripts/node-root.sh,
-# .cache/node/, about 2 min the first time). ---
+# (test/host/debian-node.test.ts) debootstraps its Debian 12 and Debian 11 roots the same way
+# (scripts/node-root.sh, .cache/node/, about 2 min each the first time). ---
 if ! command -v debootstrap >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   if ! apt-cache show debootstrap >/dev/null 2>&1; then $sudo apt-get update -qq; fi
