@@ -164,6 +164,17 @@ suite("Debian 12's nodejs runs the single-file build", () => {
     expect(outside(['check', judge]).status).toBe(0);
   });
 
+  it('with no s6 on the host, apply and check --compile say what to install, in one line, exit 2', () => {
+    expect(inRoot(['sh', '-c', 'command -v s6-svscan || command -v s6-rc-compile'], true).status).not.toBe(0);
+    for (const args of [['apply', '/etc/s6-rc/source', '--dry-run'], ['check', '--compile', '/etc/s6-rc/source']]) {
+      const r = inRoot(args);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/s6-rc-compile.*install s6-rc|install s6-rc.*s6-rc-compile/);
+    }
+    expect(readdirSync(join(work, 's6-rc'))).toEqual(['source']);
+  });
+
   it('a broken tree is reported the same way under Node 18: exit 1 naming the file, no stack trace', () => {
     expect(existsSync(join(src, 'cron/type'))).toBe(true);
     writeFileSync(join(src, 'cron/type'), 'bogus\n');
