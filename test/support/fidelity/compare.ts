@@ -11,6 +11,13 @@ import type { FileEntry, RecordState } from './sandbox.js';
  */
 export const ENV_IGNORED = ['PATH', 'PWD', 'OLDPWD', 'SHLVL', '_'];
 
+/**
+ * What openrc-run itself exports to every command of a script, the daemon included: its service name and
+ * state (RC_SVCNAME, SVCNAME, RC_*) and its message helpers' bookkeeping (EINFO_*). Protocol of the
+ * manager, like systemd's INVOCATION_ID: not configuration of the service.
+ */
+export const OPENRC_ENV_IGNORED = /^(?:RC_[A-Z_]+|SVCNAME|EINFO_[A-Z_]+)$/;
+
 /** Paths the harness itself writes in the root (the recorder's directory, the servicedir). */
 const FILE_IGNORED = [/^\/\.s6m-(rec|svc|upper)(\/|$)/];
 
@@ -39,12 +46,12 @@ export function normalize(raw: unknown, lower: (path: string) => string | undefi
 
 export const describe = (f: FileEntry | undefined): string => (f ? `${f.type} ${f.uid}:${f.gid} ${f.mode}` : 'absent');
 
-function envMap(env: string[]): Map<string, string> {
+function envMap(env: string[], ignore?: RegExp): Map<string, string> {
   const m = new Map<string, string>();
   for (const e of env) {
     const i = e.indexOf('=');
     const k = i < 0 ? e : e.slice(0, i);
-    if (!ENV_IGNORED.includes(k)) m.set(k, i < 0 ? '' : e.slice(i + 1));
+    if (!ENV_IGNORED.includes(k) && !ignore?.test(k)) m.set(k, i < 0 ? '' : e.slice(i + 1));
   }
   return m;
 }
@@ -52,12 +59,12 @@ function envMap(env: string[]): Map<string, string> {
 const show = (v: unknown): string => JSON.stringify(v);
 
 /** The first difference in process state, or undefined when they agree. `ignoredFiles`: side artefacts. */
-export function firstDifference(orig: RecordState, s6: RecordState, ignoredFiles: string[] = []): string | undefined {
+export function firstDifference(orig: RecordState, s6: RecordState, ignoredFiles: string[] = [], ignoredEnv?: RegExp): string | undefined {
   if (show(orig.argv) !== show(s6.argv)) return `argv: ${show(orig.argv)} vs ${show(s6.argv)}`;
   for (const k of ['uid', 'euid', 'gid', 'egid'] as const) if (orig[k] !== s6[k]) return `${k}: ${orig[k]} vs ${s6[k]}`;
   if (show(orig.groups) !== show(s6.groups)) return `groups: ${show(orig.groups)} vs ${show(s6.groups)}`;
-  const a = envMap(orig.env);
-  const b = envMap(s6.env);
+  const a = envMap(orig.env, ignoredEnv);
+  const b = envMap(s6.env, ignoredEnv);
   for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     if (a.get(k) !== b.get(k)) return `env ${k}: ${a.has(k) ? show(a.get(k)) : 'unset'} vs ${b.has(k) ? show(b.get(k)) : 'unset'}`;
   }
@@ -68,7 +75,8 @@ export function firstDifference(orig: RecordState, s6: RecordState, ignoredFiles
     if (show(orig.limits[k]) !== show(s6.limits[k])) return `limit ${k}: ${show(orig.limits[k])} vs ${show(s6.limits[k])}`;
   }
   const canon = (p: string): string => p.replace(/^\/var\/run\//, '/run/');
-  const skip = (f: FileEntry): boolean => ignoredFiles.map(canon).includes(canon(f.path));
+  // A path ignored ignores what is below it too.
+  const skip = (f: FileEntry): boolean => ignoredFiles.map(canon).some((p) => canon(f.path) === p || canon(f.path).startsWith(`${p}/`));
   const fa = new Map(orig.files.filter((f) => !skip(f)).map((f) => [f.path, f]));
   const fb = new Map(s6.files.filter((f) => !skip(f)).map((f) => [f.path, f]));
   for (const p of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {

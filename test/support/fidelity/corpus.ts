@@ -2,11 +2,21 @@
  * The harness over the whole corpus, and the table docs/fidelity.md shows. `main.ts` prints it;
  * test/e2e/fidelity.test.ts runs it and compares the figures with the ones in docs/fidelity.md.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runPackage, type CaseResult, type Stack } from './harness.js';
 import { buildRecorder } from './sandbox.js';
+
+const OPENRC_FIXTURE_ROOT = resolve(import.meta.dirname, '../../fixtures/openrc/host');
+/** The OpenRC fixture host: every absolute `command=` of its scripts is a daemon the recorder stands for. */
+export const OPENRC_FIXTURE = {
+  pkg: 'fixture:openrc',
+  root: OPENRC_FIXTURE_ROOT,
+  programs: existsSync(join(OPENRC_FIXTURE_ROOT, 'etc/init.d'))
+    ? [...new Set(readdirSync(join(OPENRC_FIXTURE_ROOT, 'etc/init.d')).flatMap((n) => [...readFileSync(join(OPENRC_FIXTURE_ROOT, 'etc/init.d', n), 'utf8').matchAll(/^\s*command=["']?(\/[^\s"']+)/gm)].map((m) => m[1]!)))].sort()
+    : [],
+};
 
 /** The s6 stacks of test/support/stacks.ts as the harness runs them: 0.5 is Debian's s6 and execline. */
 export function harnessStacks(stackBins: Record<string, string | undefined>): Stack[] {
@@ -27,6 +37,9 @@ export function runCorpus(corpus: string, stacks: Stack[], only?: string[]): Cas
       if (!deb) continue;
       results.push(...runPackage({ pkg, root: join(corpus, pkg), deb: join(corpus, '.debs', deb) }, recorder, stacks, join(work, pkg)));
     }
+    // OpenRC cases: Debian ships almost no OpenRC scripts, so the OpenRC fixture host is judged too,
+    // its daemons replaced by the recorder.
+    if (!only || only.includes(OPENRC_FIXTURE.pkg)) results.push(...runPackage(OPENRC_FIXTURE, recorder, stacks, join(work, 'openrc-fixture')));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

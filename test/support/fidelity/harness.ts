@@ -14,8 +14,9 @@ import { planConversion } from '../../../src/passes/index.js';
 import { emptyState } from '../../../src/state/state.js';
 import { applyEntry, daemonEntry, dropSystemdOnly } from '../../../src/upgrade/daemon-table.js';
 import { firstConversionKind, upgrade, type Workspace } from '../../../src/upgrade/upgrade.js';
-import { firstDifference, normalize } from './compare.js';
-import { runSandbox, unpackPackage, type RecordState, type SandboxRun } from './sandbox.js';
+import { firstDifference, normalize, OPENRC_ENV_IGNORED } from './compare.js';
+import { OPENRC_STATE_DIRS, OPENRC_SVCDIR } from '../../../src/passes/openrc-state.js';
+import { openrcLayer, openrcUnpacked, runSandbox, unpackPackage, type RecordState, type SandboxRun } from './sandbox.js';
 import { readAccounts, unitStartScript } from './systemd-judge.js';
 
 export type Outcome = 'equal' | 'different' | 'not-comparable';
@@ -248,12 +249,11 @@ export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
   const judge: CaseResult['judge'] = defining?.format === 'systemd' ? 'systemd' : defining?.format === 'openrc' ? 'openrc' : 'lsb';
   const base = { pkg: input.pkg, service: u.service.name, judge, confidence: u.confidence, evidence: u.evidence };
   const notComparable = (detail: string, stack = '-'): CaseResult[] => [...results, { ...base, stack, outcome: 'not-comparable', detail }];
-  if (judge === 'openrc') return notComparable('openrc judge not run yet');
   // The daemon may come from another package (dbus's dbus-daemon): the recorder stands at the paths the
   // source starts and the run script runs too, and at programs a script only tests for
   // (`test -x /usr/sbin/rndc || exit 0`).
   let sourcePrograms: (string | undefined)[] = [];
-  let hostCommand: { cmd: string; files?: Record<string, { content: string; mode?: number }> };
+  let hostCommand: { cmd: string; files?: Record<string, { content: string; mode?: number }>; layers?: string[] };
   let pidfiles: string[] = [];
   if (defining?.format === 'sysv') {
     const sysv = defining;
@@ -272,14 +272,27 @@ export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
     if ('why' in started) return notComparable(started.why);
     sourcePrograms = [...defining.execStartPre, ...defining.execStart].map((l) => l.argv[0]);
     hostCommand = { cmd: '/bin/sh /.s6m-svc/systemd-start', files: { '.s6m-svc/systemd-start': { content: started.script } } };
+  } else if (defining?.format === 'openrc') {
+    // Debian's real openrc-run (the openrc package unpacked, test/support/openrc.ts), on a host whose
+    // state OpenRC made at boot (the openrc-state oneshot's work, src/passes/openrc-state.ts).
+    const unpacked = openrcUnpacked();
+    if (!unpacked) return notComparable("Debian's openrc package could not be unpacked (scripts/openrc-unpacked.sh)");
+    const state = `mkdir -p -m 0755 ${OPENRC_SVCDIR} ${OPENRC_STATE_DIRS.map((d) => `${OPENRC_SVCDIR}/${d}`).join(' ')} && echo default > ${OPENRC_SVCDIR}/softlevel`;
+    sourcePrograms = [defining.vars['command']?.value];
+    // command_background=yes: openrc-run has start-stop-daemon make the pid file (openrc-run(8)).
+    const pidfile = defining.vars['pidfile']?.value;
+    if (pidfile && /^(yes|true|1)$/i.test(defining.vars['command_background']?.value ?? '')) pidfiles = [pidfile];
+    // OpenRC's own state, made at boot (the openrc-state oneshot on the s6 side only for wrappers).
+    pidfiles.push(OPENRC_SVCDIR);
+    hostCommand = { cmd: `${state} && /sbin/openrc-run ${defining.systemPath} --nodeps start`, layers: [openrcLayer(unpacked)] };
   } else {
     return notComparable('no init script or unit');
   }
   const daemons = [...sourcePrograms, u.argv[0]].filter((p): p is string => p !== undefined && p.startsWith('/') && !SHELLS.has(p));
   const programs = [...new Set([...(input.programs ?? []), ...daemons])].filter((p) => !layer.programs.includes(p)).sort();
-  const common = { pkgroot: layer.root, passwd: accounts.passwd, group: accounts.group, recorder, programs };
+  const common = { pkgroot: layer.root, passwd: accounts.passwd, group: accounts.group, recorder, programs, ...(hostCommand.layers ? { layers: hostCommand.layers } : {}) };
   const orig = runSandbox({ ...common, mode: 'exit', kind: 'script', env: [`PATH=${BASE_PATH}`], ...hostCommand }, join(work, 'orig'));
-  if (orig.records.length === 0) return notComparable(`the ${judge === 'lsb' ? 'init script' : 'unit'} started nothing (${why(orig)})`);
+  if (orig.records.length === 0) return notComparable(`the ${judge === 'lsb' ? 'init script' : judge === 'openrc' ? 'OpenRC script' : 'unit'} started nothing (${why(orig)})`);
   for (const stack of stacks) {
     const run = u.runScript.replace(/^#!\/usr\/bin\/execlineb/, `#!${stack.bin}/execlineb`);
     const s6 = runSandbox(
@@ -294,7 +307,7 @@ export function judgeService(ctx: PackageContext, u: Upgraded): CaseResult[] {
     }
     let diff: string | undefined;
     if (s.daemon.parent !== 's6-supervise') diff = `not supervised: the daemon's parent is ${s.daemon.parent || 'gone'} (it forked)`;
-    diff ??= firstDifference({ ...o.daemon, argv: expectedArgv(o.daemon.argv, u.evidence, s.daemon.argv) }, s.daemon, [...pidfiles, ...u.socketDirs]);
+    diff ??= firstDifference({ ...o.daemon, argv: expectedArgv(o.daemon.argv, u.evidence, s.daemon.argv) }, s.daemon, [...pidfiles, ...u.socketDirs], judge === 'openrc' ? OPENRC_ENV_IGNORED : undefined);
     // The package's other programs the start path ran, before or after the daemon (a background daemon
     // may record after them): configuration tests, state changes such as tgtadm or auditctl -R.
     const ob = o.others.map((r) => r.argv.join(' '));

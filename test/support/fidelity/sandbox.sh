@@ -10,6 +10,7 @@
 #                     SPEC/mode      the recorder's mode; SPEC/kind: "script" or "supervise"
 #                     SPEC/cmd       the command (script kind: run by /bin/sh -c; supervise: the servicedir)
 #                     SPEC/env       the starting environment, one NAME=VALUE a line
+#                     SPEC/layers    more installed layers over the package (optional)
 # Records land in SPEC/out/, the command's output in SPEC/out/log.
 set -u
 spec=$1
@@ -20,6 +21,15 @@ lower=/
 # A layer cannot live inside another one (overlayfs refuses overlapping layers): copy it to the tmpfs.
 if [ -d "$spec/pkgroot" ]; then
   mkdir "$base/pkg" && cp -a "$spec/pkgroot/." "$base/pkg/" && lower="$base/pkg:/"
+fi
+# More installed layers (OpenRC as installed), one directory a line, above the package: the openrc
+# package's own programs must stay real when it is the package judged.
+if [ -f "$spec/layers" ]; then
+  i=0
+  while IFS= read -r l; do
+    [ -n "$l" ] || continue
+    i=$((i+1)); mkdir "$base/layer$i" && cp -a "$l/." "$base/layer$i/" && lower="$base/layer$i:$lower"
+  done < "$spec/layers"
 fi
 mount -t overlay overlay -o "lowerdir=$lower,upperdir=$base/u,workdir=$base/w" "$base/root" || exit 91
 r=$base/root

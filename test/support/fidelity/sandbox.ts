@@ -105,6 +105,8 @@ export interface RecordState {
 
 export interface SandboxSpec {
   pkgroot?: string;
+  /** More installed layers, over the package (OpenRC as installed). */
+  layers?: string[];
   files?: Record<string, { content: string; mode?: number }>;
   passwd?: string[];
   group?: string[];
@@ -134,6 +136,7 @@ export function runSandbox(spec: SandboxSpec, work: string): SandboxRun {
   }
   writeFileSync(join(work, 'passwd'), (spec.passwd ?? []).map((l) => `${l}\n`).join(''));
   writeFileSync(join(work, 'group'), (spec.group ?? []).map((l) => `${l}\n`).join(''));
+  writeFileSync(join(work, 'layers'), (spec.layers ?? []).map((l) => `${l}\n`).join(''));
   writeFileSync(join(work, 'programs'), (spec.programs ?? []).map((l) => `${l}\n`).join(''));
   spawnSync('ln', ['-s', spec.recorder, join(work, 'recorder')]);
   writeFileSync(join(work, 'mode'), spec.mode);
@@ -155,4 +158,27 @@ export function runSandbox(spec: SandboxSpec, work: string): SandboxRun {
         .map((n) => JSON.parse(read(join(out, n))) as RecordState)
     : [];
   return { records, status: read(join(out, 'status')).trim(), log: read(join(out, 'log')) };
+}
+
+/**
+ * Debian's openrc package as installed on a merged-/usr system (its sbin and lib under usr/), from the
+ * unpacked copy test/support/openrc.ts shares (scripts/openrc-unpacked.sh); cached.
+ */
+export function openrcLayer(unpacked: string): string {
+  const dir = join(cacheDir(), 'openrc-layer');
+  if (existsSync(join(dir, 'usr/sbin/openrc-run'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync('sh', ['-c', 'cp -a "$1/." "$2/" && cd "$2" && for d in bin sbin lib; do if [ -d "$d" ] && [ ! -L "$d" ]; then mkdir -p "usr/$d" && cp -a "$d/." "usr/$d/" && rm -rf "$d"; fi; done', 'sh', unpacked, dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openrc layer: ${r.stderr}`);
+  return dir;
+}
+
+/** The openrc package unpacked where test/support/openrc.ts keeps it (scripts/openrc-unpacked.sh). */
+export function openrcUnpacked(): string | undefined {
+  const given = process.env.S6M_OPENRC;
+  if (given && existsSync(join(given, 'sbin/openrc-run'))) return given;
+  const r = spawnSync('bash', [resolve(here, '../../../scripts/openrc-unpacked.sh'), join(cacheDir(), '..', 'openrc')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const root = r.status === 0 ? r.stdout.trim().split('\n').pop() : undefined;
+  return root && existsSync(join(root, 'sbin/openrc-run')) ? root : undefined;
 }
