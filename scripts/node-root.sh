@@ -3,7 +3,8 @@
 # debootstrapped minbase with `apt-get install nodejs` (no npm: a server gets the single-file build copied
 # in, nothing else).
 #   bookworm (Debian 12, Node 18): also two real daemons that ship both an init script and a unit
-#            (openssh-server, cron), installed under a policy-rc.d that exits 101;
+#            (openssh-server, cron), installed under a policy-rc.d that exits 101, and Debian's s6 and
+#            execline (the test binds the s6-rc 0.5 stack built against them in when it wants s6-rc);
 #   bullseye (Debian 11, Node 12): nodejs only, the too-old Node the build must refuse in one line.
 #
 #   scripts/node-root.sh bookworm|bullseye    prints the path of the root directory, building it if needed
@@ -17,7 +18,7 @@ set -euo pipefail
 
 suite=${1:?usage: node-root.sh bookworm|bullseye}
 case $suite in
-  bookworm) node_major=18; daemons=(openssh-server cron) ;;
+  bookworm) node_major=18; daemons=(openssh-server cron s6 execline) ;;
   bullseye) node_major=12; daemons=() ;;
   *) echo "node-root.sh: unknown suite '$suite' (bookworm or bullseye)" >&2; exit 2 ;;
 esac

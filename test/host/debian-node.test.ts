@@ -13,6 +13,9 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashTree } from '../e2e/hash-tree.js';
+import { STACKS } from '../support/stacks.js';
+
+const stack05 = STACKS.find((s) => s.version === '0.5');
 
 const repo = resolve(__dirname, '../..');
 const cache = process.env.S6M_CACHE ?? join(repo, '.cache');
@@ -28,17 +31,23 @@ let oldRoot: string;
 /** The root's /etc/s6-rc/source, as seen from outside. */
 let src: string;
 
-/** Runs the bundle (or any command with `raw`) chrooted in the root, offline, under the root's node. */
-function inRoot(args: string[], raw = false, rootDir = root) {
-  const cmd = raw ? args : ['/usr/bin/node', '/opt/s6migrate.cjs', ...args];
+/**
+ * Runs the bundle (or any command with `raw`) chrooted in the root (or `root`), offline, under the root's
+ * node. `s6rc`: the s6-rc 0.5 stack (built against the Debian s6 and execline the root has) bound on
+ * /usr/local/bin; without it the host has no s6-rc, as a Debian host has none.
+ */
+function inRoot(args: string[], o: { raw?: boolean; root?: string; s6rc?: boolean } = {}) {
+  const cmd = o.raw ? args : ['/usr/bin/node', '/opt/s6migrate.cjs', ...args];
+  const stack = o.s6rc ? `mount --bind ${JSON.stringify(stack05!.bin)} "$0/usr/local/bin" && ` : '';
   const r = spawnSync(
     'unshare',
     [
       '--mount', '--pid', '--net', '--fork', '/bin/sh', '-c',
       'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && mount -t proc proc "$0/proc" && ' +
         'mount --bind "$1/s6-rc" "$0/etc/s6-rc" && mount --bind "$1/opt" "$0/opt" && mount -t tmpfs tmpfs "$0/tmp" && ' +
-        'shift && exec chroot "$0" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C "$@"',
-      rootDir, work, ...cmd,
+        stack +
+        'shift && exec chroot "$0" /usr/bin/env -i PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C "$@"',
+      o.root ?? root, work, ...cmd,
     ],
     { encoding: 'utf8', timeout: 120_000 },
   );
@@ -87,23 +96,23 @@ suite("Debian 12's nodejs runs the single-file build", () => {
   });
 
   it("runs under the root's own Node 18, with no npm and nothing beside the one file", () => {
-    const v = inRoot(['/usr/bin/node', '--version'], true);
+    const v = inRoot(['/usr/bin/node', '--version'], { raw: true });
     expect(v.status).toBe(0);
     expect(v.stdout).toMatch(/^v18\.\d+\.\d+\n$/);
-    expect(inRoot(['sh', '-c', 'command -v npm'], true).status).not.toBe(0);
+    expect(inRoot(['sh', '-c', 'command -v npm'], { raw: true }).status).not.toBe(0);
     expect(readdirSync(join(work, 'opt'))).toEqual(['s6migrate.cjs']);
     // The cached root cannot be written.
-    expect(inRoot(['sh', '-c', 'touch /etc/s6m-probe'], true).status).not.toBe(0);
+    expect(inRoot(['sh', '-c', 'touch /etc/s6m-probe'], { raw: true }).status).not.toBe(0);
     const help = inRoot(['--help']);
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/^\s+convert\b/m);
   });
 
   it("on Debian 11's nodejs 12 the build says so in one line, exit 2: nothing past the prologue is parsed", () => {
-    const v = inRoot(['/usr/bin/node', '--version'], true, oldRoot);
+    const v = inRoot(['/usr/bin/node', '--version'], { raw: true, root: oldRoot });
     expect(v.stdout).toMatch(/^v12\.\d+\.\d+\n$/);
     for (const args of [['--help'], ['scan']]) {
-      const r = inRoot(args, false, oldRoot);
+      const r = inRoot(args, { root: oldRoot });
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(`s6migrate: Node ${v.stdout.trim().slice(1)} is too old: s6migrate needs Node 18.19 or later (Debian 12: apt install nodejs)\n`);
@@ -115,7 +124,7 @@ suite("Debian 12's nodejs runs the single-file build", () => {
     writeFileSync(join(work, 's6-rc/front-in-the-open.cjs'), front);
     // It is valid JavaScript for the Node that built it.
     expect(spawnSync(process.execPath, ['--check', join(work, 's6-rc/front-in-the-open.cjs')]).status).toBe(0);
-    const open = inRoot(['/usr/bin/node', '/etc/s6-rc/front-in-the-open.cjs', '--help'], true, oldRoot);
+    const open = inRoot(['/usr/bin/node', '/etc/s6-rc/front-in-the-open.cjs', '--help'], { raw: true, root: oldRoot });
     rmSync(join(work, 's6-rc/front-in-the-open.cjs'));
     expect(open.status).toBe(1);
     expect(open.stderr).toMatch(/SyntaxError/);
@@ -165,7 +174,7 @@ suite("Debian 12's nodejs runs the single-file build", () => {
   });
 
   it('with no s6 on the host, apply and check --compile say what to install, in one line, exit 2', () => {
-    expect(inRoot(['sh', '-c', 'command -v s6-svscan || command -v s6-rc-compile'], true).status).not.toBe(0);
+    expect(inRoot(['sh', '-c', 'command -v s6-rc-compile'], { raw: true }).status).not.toBe(0);
     for (const args of [['apply', '/etc/s6-rc/source', '--dry-run'], ['check', '--compile', '/etc/s6-rc/source']]) {
       const r = inRoot(args);
       expect(r.status, r.stderr).toBe(2);
@@ -173,6 +182,23 @@ suite("Debian 12's nodejs runs the single-file build", () => {
       expect(r.stderr).toMatch(/s6-rc-compile.*install s6-rc|install s6-rc.*s6-rc-compile/);
     }
     expect(readdirSync(join(work, 's6-rc'))).toEqual(['source']);
+  });
+
+  it("with s6-rc: check --compile passes and apply compiles and points current at the database s6-rc-db reads", () => {
+    const before = hashTree(join(work, 's6-rc'));
+    const dry = inRoot(['apply', '/etc/s6-rc/source', '--dry-run'], { s6rc: true });
+    expect(dry.status, dry.stderr + dry.stdout).toBe(0);
+    expect(hashTree(join(work, 's6-rc'))).toEqual(before);
+    const k = inRoot(['check', '--compile', '/etc/s6-rc/source'], { s6rc: true });
+    expect(k.status, k.stderr + k.stdout).toBe(0);
+    const a = inRoot(['apply', '/etc/s6-rc/source'], { s6rc: true });
+    expect(a.status, a.stderr + a.stdout).toBe(0);
+    expect(a.stdout + a.stderr).toMatch(/s6-rc-init/);
+    // The judge: s6-rc's own reader of the compiled database.
+    const db = inRoot(['s6-rc-db', '-c', '/etc/s6-rc/current', 'list', 'all'], { raw: true, s6rc: true });
+    expect(db.status, db.stderr).toBe(0);
+    for (const n of ['ssh-srv', 'ssh-log', 'cron', 'default']) expect(db.stdout.split('\n')).toContain(n);
+    expect(inRoot(['s6-rc-db', '-c', '/etc/s6-rc/current', 'type', 'ssh-srv'], { raw: true, s6rc: true }).stdout).toBe('longrun\n');
   });
 
   it('a broken tree is reported the same way under Node 18: exit 1 naming the file, no stack trace', () => {
