@@ -14,7 +14,9 @@
 # Records land in SPEC/out/, the command's output in SPEC/out/log.
 set -u
 spec=$1
-base=$(mktemp -d /tmp/s6m-sbx.XXXXXX)
+# Inside SPEC, which the caller removes: nothing is left behind on the machine.
+base="$spec/mnt"
+mkdir -p "$base"
 mount -t tmpfs -o mode=0755 tmpfs "$base" || exit 90
 mkdir "$base/u" "$base/w" "$base/root"
 lower=/
