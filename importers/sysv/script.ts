@@ -80,8 +80,10 @@ export function importScript(file: string, root: string, rc: RcLinkIndex): { ser
     diagnostics.push(diag('warning', 'lsb-no-header', file, 1, 'no LSB header (### BEGIN INIT INFO): no dependencies known; runlevels only from /etc/rc?.d links'));
   }
 
-  if (isShell) readShell(text, file, root, name, systemPath, shebang, service, evidence, diagnostics);
-  else diagnostics.push(diag('note', 'sysv-not-shell', file, 1, `interpreter "${shebang}" is not a shell; variables and daemon calls not read`));
+  if (isShell) {
+    readShell(text, file, root, name, systemPath, shebang, service, evidence, diagnostics);
+    keepRunExecutable(text, file, service, diagnostics);
+  } else diagnostics.push(diag('note', 'sysv-not-shell', file, 1, `interpreter "${shebang}" is not a shell; variables and daemon calls not read`));
 
   const start = startLevels(file, name, meaning, rc, evidence, diagnostics);
   service.startIn = start.levels.filter(isStartLevel).map(runlevelBundle);
@@ -97,6 +99,24 @@ export function importScript(file: string, root: string, rc: RcLinkIndex): { ser
   }
   service.sources = [evidence];
   return { service, diagnostics };
+}
+
+/**
+ * Debian's initscripts mount /run `noexec` (mount_run in /lib/init/mount-functions.sh, whenever /run/shm is
+ * mounted apart, as on every bookworm host). s6-rc runs every longrun from its live directory, /run/s6-rc:
+ * after that script, s6-supervise could no longer start any (seen on a booted Debian sysvinit host). The
+ * wrapper remounts /run `exec` right after the script, as s6-linux-init mounts it; said to the user.
+ */
+const MOUNTS_RUN_RE = /^[ \t]*mount_run\b/m;
+export const REMOUNT_RUN_EXEC = ['/bin/mount', '-o', 'remount,exec', '/run'];
+
+function keepRunExecutable(text: string, file: string, service: Service, diagnostics: Diagnostic[]): void {
+  const match = MOUNTS_RUN_RE.exec(text);
+  if (!match || service.wrapper?.kind !== 'oneshot') return;
+  service.wrapper.up.push(REMOUNT_RUN_EXEC);
+  const line = text.slice(0, match.index).split('\n').length;
+  diagnostics.push(diag('note', 'sysv-run-noexec', file, line,
+    `${service.name}: mounts /run noexec, where s6-rc runs its services (/run/s6-rc): the wrapper remounts /run exec after it`, service.name));
 }
 
 function readShell(

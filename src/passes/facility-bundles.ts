@@ -71,7 +71,7 @@ export function addFacilityBundles(reg: Registry, host: HostFacts, diagnostics: 
         }
         continue;
       }
-      const owners = reg.services.has(member) ? [member] : reg.providers.get(member) ?? [];
+      const owners = reg.lsbNamed(member);
       for (const o of owners) {
         if (started(reg.services.get(o)!)) bundle.members.add(serviceNode(o));
         else idle.set(name, [...(idle.get(name) ?? []), o]);

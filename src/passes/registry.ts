@@ -96,6 +96,15 @@ export class Registry {
     }
   }
 
+  /**
+   * The services an LSB name (a header's or insserv.conf's) stands for. LSB names are `Provides:` names
+   * (LSB 3.1, 20.6), not file names: the providers win over a service that merely has that name, such as
+   * a masked `checkroot.service` beside checkroot.sh on a sysvinit host.
+   */
+  lsbNamed(name: string): string[] {
+    return this.providers.get(name) ?? (this.services.has(name) ? [name] : []);
+  }
+
   ensureBundle(wanted: string, suffix: PendingBundle['suffix'], reason: string, origin?: Origin): PendingBundle {
     let b = this.bundles.get(wanted);
     if (!b) {

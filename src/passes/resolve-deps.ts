@@ -29,17 +29,21 @@ function normalize(target: string): string {
   return target;
 }
 
-/** The node a reference names, creating the facility/provides bundle if needed; undefined if nothing. */
-function lookup(reg: Registry, d: DepRef): NodeKey | undefined {
+/**
+ * The node a reference names, creating the facility/provides bundle if needed; undefined if nothing.
+ * A script's header names are LSB names (Registry.lsbNamed): providers first.
+ */
+function lookup(reg: Registry, d: DepRef, lsb: boolean): NodeKey | undefined {
   if (d.facility) {
     const f = facilityKey(d.target, reg.aliases);
     return bundleNode(reg.ensureBundle(f, '-facility', `facility ${f}`, d.origin).wanted);
   }
   const name = normalize(d.target);
-  if (reg.services.has(name)) return serviceNode(name);
+  const providers = reg.providers.get(name);
+  const named = lsb ? reg.lsbNamed(name) : reg.services.has(name) ? [name] : [];
+  if (named.length === 1 && named[0] === name) return serviceNode(name);
   const facility = reg.aliases.get(name) ?? (name.startsWith('$') ? name.slice(1) : undefined);
   if (facility !== undefined) return bundleNode(reg.ensureBundle(facility, '-facility', `facility ${facility}`, d.origin).wanted);
-  const providers = reg.providers.get(name);
   if (providers) {
     const b = reg.ensureBundle(name, '-bundle', `services providing ${name}`, d.origin);
     for (const p of providers) b.members.add(serviceNode(p));
@@ -71,7 +75,7 @@ function resolveOne(reg: Registry, s: Service, d: DepRef, edges: Edge[], diagnos
     for (const p of chosen) resolveOne(reg, s, { kind: d.kind, target: p, facility: false, origin: d.origin, ...(d.ifStarted ? { ifStarted: true } : {}) }, edges, diagnostics);
     return;
   }
-  let node = lookup(reg, d);
+  let node = lookup(reg, d, s.format === 'sysv');
   if (node === undefined) {
     if (d.kind === 'requires') {
       const b = reg.ensureBundle(normalize(d.target), '-bundle', `${PLACEHOLDER} nothing provides ${normalize(d.target)}`, d.origin);
