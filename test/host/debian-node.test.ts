@@ -1,20 +1,24 @@
 /**
  * The single-file build on the Node a Debian 12 server has: a debootstrapped bookworm with Debian's own
- * `nodejs` (18.19; no npm) and real daemons installed by apt (openssh-server, cron: init scripts, units,
- * rcN.d and .wants links as their maintainer scripts made them), built and cached by scripts/node-root.sh.
- * Only the built s6migrate.cjs is put in (/opt); every command runs chrooted in private mount, pid and
- * network namespaces under the root's /usr/bin/node. The cached root is mounted read-only there, with
- * this run's own directories bound over /etc/s6-rc, /opt and /tmp: nothing a run does reaches the cache. The judge for what it writes is the same build run by this
- * machine's Node 20 on the same root from outside (`--root`): the trees must be byte for byte the same.
+ * `nodejs` (18.20.4 today; no npm) and real daemons installed by apt (openssh-server, cron: init scripts,
+ * units, rcN.d and .wants links as their maintainer scripts made them), built and cached by
+ * scripts/node-root.sh. Only the built s6migrate.cjs is put in (/opt); every command runs chrooted in
+ * private mount, pid and network namespaces under the root's /usr/bin/node. The cached root is mounted
+ * read-only there, with this run's own directories bound over /etc/s6-rc, /opt and /tmp: nothing a run
+ * does reaches the cache. The judge for what it writes is the same build run by this machine's Node 20 on
+ * the same root from outside (`--root`): the trees must be byte for byte the same. Debian 11's root, with
+ * its nodejs 12, shows what an older Node gets.
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashTree } from '../e2e/hash-tree.js';
 import { STACKS } from '../support/stacks.js';
 
+const run = promisify(execFile);
 const stack05 = STACKS.find((s) => s.version === '0.5');
 
 const repo = resolve(__dirname, '../..');
@@ -42,7 +46,8 @@ function inRoot(args: string[], o: { raw?: boolean; root?: string; s6rc?: boolea
   const r = spawnSync(
     'unshare',
     [
-      '--mount', '--pid', '--net', '--fork', '/bin/sh', '-c',
+      // --kill-child: a run that times out takes the namespace's processes with it.
+      '--mount', '--pid', '--net', '--fork', '--kill-child', '/bin/sh', '-c',
       'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && mount -t proc proc "$0/proc" && ' +
         'mount --bind "$1/s6-rc" "$0/etc/s6-rc" && mount --bind "$1/opt" "$0/opt" && mount -t tmpfs tmpfs "$0/tmp" && ' +
         stack +
@@ -71,16 +76,17 @@ function outside(args: string[]) {
 }
 
 suite("Debian 12's nodejs runs the single-file build", () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     const t0 = Date.now();
-    // First run: debootstrap and apt-get (about 2 min); then the cached directory.
-    const nodeRoot = (suite: string) =>
-      execFileSync('bash', [join(repo, 'scripts/node-root.sh'), suite], { encoding: 'utf8', env: { ...process.env, S6M_CACHE: cache } })
+    // First run: debootstrap and apt-get (about 2 min for both); then the cached directories. Not
+    // execFileSync: a worker blocked that long misses vitest's RPC deadline ("Timeout calling onTaskUpdate").
+    const nodeRoot = async (suite: string) =>
+      (await run('bash', [join(repo, 'scripts/node-root.sh'), suite], { encoding: 'utf8', env: { ...process.env, S6M_CACHE: cache } })).stdout
         .trim()
         .split('\n')
         .pop()!;
-    root = nodeRoot('bookworm');
-    oldRoot = nodeRoot('bullseye');
+    root = await nodeRoot('bookworm');
+    oldRoot = await nodeRoot('bullseye');
     work = mkdtempSync(join(tmpdir(), 's6m-node18-'));
     // A build of its own: the single-file test rebuilds dist/ in parallel.
     bundle = join(work, 's6migrate.cjs');
