@@ -25,6 +25,8 @@ export interface DaemonEntry {
    */
   mode: 'flag' | 'native' | 'config' | 'exits';
   add?: string[];
+  /** Where `add` goes: right after argv[0] (default), or last, for a daemon whose first argument must stay first. */
+  addAt?: 'start' | 'end';
   /** Words that, already in argv, mean the daemon is already told to stay in the foreground. */
   present?: string[];
   /** Daemonizing options to drop from argv. */
@@ -154,7 +156,12 @@ export const DAEMON_TABLE: readonly DaemonEntry[] = [
   { names: ['lighttpd'], mode: 'flag', add: ['-D'], present: ['-D'], confidence: 'high', source: 'lighttpd(8): -D "Don\'t go to background"' },
   { names: ['php-fpm', 'php-fpm8.2', 'php-fpm7.4'], mode: 'flag', add: ['-F'], present: ['-F', '--nodaemonize'], remove: [{ flag: '-D' }, { flag: '--daemonize' }], confidence: 'high', source: 'php-fpm(8): -F, --nodaemonize; -D, --daemonize "force to run in background"' },
   // `--daemonize yes` would contradict the flag: every --daemonize (and its value) is dropped, then `no` added.
-  { names: ['redis-server'], mode: 'flag', add: ['--daemonize', 'no'], remove: [{ flag: '--daemonize', value: 'required' }], confidence: 'high', source: 'redis.conf: daemonize; redis-server accepts any config directive as --name value' },
+  // Last: redis-server takes its configuration file only as argv[1], and every bare word after a `--name`
+  // is one more value of it (`--daemonize no /etc/redis/redis.conf`: "wrong number of arguments", Redis 7.0).
+  {
+    names: ['redis-server'], mode: 'flag', add: ['--daemonize', 'no'], addAt: 'end', remove: [{ flag: '--daemonize', value: 'required' }], confidence: 'high',
+    source: 'redis.conf: daemonize; redis-server [/path/to/redis.conf] [options]: any config directive as --name value',
+  },
   { names: ['privoxy'], mode: 'flag', add: ['--no-daemon'], present: ['--no-daemon'], confidence: 'high', source: 'privoxy(8): --no-daemon' },
   { names: ['tor'], mode: 'flag', add: ['--RunAsDaemon', '0'], remove: [{ flag: '--RunAsDaemon', value: 'required' }], confidence: 'high', source: 'tor(1): RunAsDaemon 0|1' },
   {
@@ -206,8 +213,19 @@ export function applyEntry(entry: DaemonEntry, argv: readonly string[]): string[
   }
   const rewritten = lastRewritten > 0 && lastRewritten + 1 < argv.length;
   const already = rewritten || (entry.present ?? []).some((p) => out.includes(p));
-  if (!already && entry.add) out.splice(1, 0, ...entry.add);
+  if (!already && entry.add) out.splice(entry.addAt === 'end' ? out.length : 1, 0, ...entry.add);
   return out;
+}
+
+/**
+ * Whether the entry's treatment of this argv keeps the daemon in the foreground. An entry that only
+ * replaces a word (exim `-bd` -> `-bdf`) does nothing for a command line without that word (exim's
+ * queue-runner-only `exim4 -q30m` still forks).
+ */
+export function keepsForeground(entry: DaemonEntry, argv: readonly string[]): boolean {
+  if (entry.mode !== 'flag' || (entry.add?.length ?? 0) > 0) return true;
+  const out = applyEntry(entry, argv);
+  return (entry.present ?? []).some((p) => out.includes(p)) || (entry.rewrite !== undefined && out.includes(entry.rewrite.flag));
 }
 
 /** argv without the entry's systemd-only options, and the words dropped. */

@@ -18,7 +18,7 @@ import { parse as shellParse } from 'shell-quote';
 import { definingSources, type LiveArgs, type Origin, type Service, type SystemdEvidence } from '../model/service.js';
 import { shellQuoteWord } from '../s6rc/run-script.js';
 import { systemdArgv } from '../s6rc/systemd-expand.js';
-import { applyEntry, daemonEntry, dropSystemdOnly, type Confidence } from './daemon-table.js';
+import { applyEntry, daemonEntry, dropSystemdOnly, keepsForeground, type Confidence } from './daemon-table.js';
 
 export type { Confidence } from './daemon-table.js';
 export type EvidenceKind = 'user' | 'openrc' | 'systemd' | 'ssd-background' | 'table';
@@ -267,16 +267,39 @@ function fromSysv(service: Service, out: Candidate[], forking: Candidate[]): voi
   dedupeByProgram(forking, 'table');
 }
 
+/** A forking command line the daemon table can keep in the foreground ranks first. */
+function foregroundable(c: Candidate): boolean {
+  const entry = daemonEntry(c.argv[0]!);
+  return entry !== undefined && entry.mode !== 'exits' && keepsForeground(entry, c.argv);
+}
+
+/**
+ * One candidate per program: the fullest (a `--test` call repeats the real one without arguments), for a
+ * forking one first one the table can keep in the foreground, the earliest on a tie. Calls that are not a
+ * prefix of the one kept are alternatives the script picks at run time (exim4's `case ${QUEUERUNNER}`):
+ * said, and the confidence lowered.
+ */
 function dedupeByProgram(list: Candidate[], kind: EvidenceKind): void {
+  const rank = (c: Candidate): number => (kind === 'table' && foregroundable(c) ? 1_000_000 : 0) + c.argv.length;
   const best = new Map<string, Candidate>();
   for (const c of list) {
     if (c.kind !== kind) continue;
     const prev = best.get(c.argv[0]!);
-    if (!prev || c.argv.length > prev.argv.length) best.set(c.argv[0]!, c);
+    if (!prev || rank(c) > rank(prev)) best.set(c.argv[0]!, c);
   }
+  const others = new Map<string, Candidate[]>();
   for (let i = list.length - 1; i >= 0; i--) {
     const c = list[i]!;
-    if (c.kind === kind && best.get(c.argv[0]!) !== c) list.splice(i, 1);
+    if (c.kind !== kind) continue;
+    const kept = best.get(c.argv[0]!)!;
+    if (kept === c) continue;
+    if (!c.argv.every((w, k) => kept.argv[k] === w)) others.set(c.argv[0]!, [c, ...(others.get(c.argv[0]!) ?? [])]);
+    list.splice(i, 1);
+  }
+  for (const [program, alts] of others) {
+    const kept = best.get(program)!;
+    kept.confidence = lower(kept.confidence);
+    kept.reasons.push(`the script starts \`${program}\` with ${alts.length + 1} command lines and picks one at run time; taken: \`${kept.argv.slice(1).join(' ')}\` (line ${kept.origin?.line ?? '?'}), not ${alts.map((a) => `\`${a.argv.slice(1).join(' ')}\` (line ${a.origin?.line ?? '?'})`).join(', ')}: check which one your configuration selects`);
   }
 }
 
@@ -316,6 +339,10 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
     }
     if (entry.mode === 'exits') {
       refusal = { ok: false, code: 'not-a-daemon', reason: `\`${programName(f.argv)}\` is not a long-running daemon: ${entry.note ?? entry.source}`, conflicts: [] };
+      continue;
+    }
+    if (!keepsForeground(entry, f.argv)) {
+      refusal ??= { ok: false, code: 'forks-unknown', reason: `\`${f.argv.join(' ')}\` daemonizes itself and the daemon table's foreground option does not apply to this command line (${entry.source}); it stays a oneshot wrapper unless you give the foreground command with --command`, conflicts: [] };
       continue;
     }
     const argv = applyEntry(entry, f.argv);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importSystemd } from '../../importers/systemd/index.js';
+import { importSysv } from '../../importers/sysv/index.js';
 import { applyEntry, DAEMON_TABLE, nginxGlobals } from '../../src/upgrade/daemon-table.js';
 import { inferForeground } from '../../src/upgrade/foreground.js';
 import { service, unit } from './build.js';
@@ -54,17 +55,19 @@ describe('every daemon-table entry: a daemonizing option in the source never sur
       // Each removed option, with a value where it takes one, after and before other words.
       const words = entry.remove!.flatMap((r) => (r.value ? [r.flag, 'yes'] : [r.flag]));
       const argv = applyEntry(entry, [`/usr/sbin/${entry.names[0]}`, ...words, '--other', ...words]);
-      // What is left of the source's words, after the foreground words the entry adds first.
-      const added = entry.add && argv.slice(1, 1 + entry.add.length).join('\0') === entry.add.join('\0') ? entry.add.length : 0;
-      for (const r of entry.remove!) expect(argv.slice(1 + added)).not.toContain(r.flag);
-      expect(argv.slice(1 + added)).toEqual(['--other']);
+      // What is left of the source's words, without the foreground words the entry adds (first, or last).
+      const n = entry.add?.length ?? 0;
+      const left = entry.addAt === 'end' ? argv.slice(1, argv.length - n) : argv.slice(1 + n);
+      if (n > 0) expect(entry.addAt === 'end' ? argv.slice(argv.length - n) : argv.slice(1, 1 + n)).toEqual(entry.add);
+      for (const r of entry.remove!) expect(left).not.toContain(r.flag);
+      expect(left).toEqual(['--other']);
     });
   }
 
   it('redis-server --daemonize yes and tor --RunAsDaemon 1 become no / 0', () => {
     const s = service('redis', [unit('redis', 'forking', ['/usr/bin/redis-server', '/etc/redis/redis.conf', '--daemonize', 'yes'])]);
     const fg = inferForeground(s);
-    expect(fg.ok && fg.argv).toEqual(['/usr/bin/redis-server', '--daemonize', 'no', '/etc/redis/redis.conf']);
+    expect(fg.ok && fg.argv).toEqual(['/usr/bin/redis-server', '/etc/redis/redis.conf', '--daemonize', 'no']);
     const t = inferForeground(service('tor', [unit('tor', 'forking', ['/usr/bin/tor', '--RunAsDaemon', '1'])]));
     expect(t.ok && t.argv).toEqual(['/usr/bin/tor', '--RunAsDaemon', '0']);
   });
@@ -99,5 +102,25 @@ describe('options that only work under systemd', () => {
     const s = unitService('openssh-server', 'ssh.service');
     expect(s.run.directories?.map((d) => d.path)).toEqual(['/run/sshd']);
     expect(s.run.env['RUNTIME_DIRECTORY']?.value).toBe('/run/sshd');
+  });
+});
+
+describe('exim4: the script picks one of several command lines (case ${QUEUERUNNER})', () => {
+  it.skipIf(!existsSync(join(corpus, 'exim4-base')))('the real init script: the combined daemon -bd -q30m becomes -bdf -q30m, said and not high confidence', () => {
+    const root = join(corpus, 'exim4-base');
+    const r = importSysv({ root, files: [join(root, 'etc/init.d/exim4')] });
+    const fg = inferForeground(r.services[0]!);
+    expect(fg.ok).toBe(true);
+    if (!fg.ok) return;
+    // The first arm, QUEUERUNNER='combined' (the script's and Debian's default): listener and queue runner in one daemon.
+    expect(fg.argv).toEqual(['/usr/sbin/exim4', '-bdf', '-q30m']);
+    expect(fg.confidence).not.toBe('high');
+    expect(fg.reasons.join('\n')).toMatch(/picks one at run time.*-oP \/run\/exim4\/eximqr\.pid -q30m -oY/);
+  });
+
+  it('a queue-runner-only exim (no -bd) is refused: -bdf applies to the listener only', () => {
+    const fg = inferForeground(service('exim4', [unit('exim4', 'forking', ['/usr/sbin/exim4', '-q30m'])]));
+    expect(fg.ok).toBe(false);
+    if (!fg.ok) expect(fg.reason).toMatch(/does not apply to this command line/);
   });
 });
