@@ -14,6 +14,7 @@ import { addFacilityBundles } from './facility-bundles.js';
 import { finalize } from './finalize.js';
 import { initFromFormats, mergeImports } from './merge.js';
 import { adaptToInit } from './init-system.js';
+import { replaceSocketActivation } from './socket-activation.js';
 import { addOpenrcState } from './openrc-state.js';
 import type { InitDetection } from '../host-init.js';
 import { cleanName, cleanServiceNames } from './names.js';
@@ -32,7 +33,8 @@ export function planConversion(results: readonly ImportResult[], detected?: Init
   const init = detected?.init ?? initFromFormats(results);
   const merged = mergeImports(results, init);
   const diagnostics = [...merged.diagnostics];
-  const adapted = addOpenrcState(adaptToInit(merged.services, merged.host, init, diagnostics));
+  const forInit = adaptToInit(merged.services, merged.host, init, diagnostics);
+  const adapted = addOpenrcState(init === 'systemd' ? replaceSocketActivation(forInit, diagnostics) : forInit);
   const { services: withTargets, targets } = separateTargetUnits(adapted);
   const named = cleanServiceNames(withTargets);
   diagnostics.push(...named.diagnostics);

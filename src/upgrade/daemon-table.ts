@@ -44,6 +44,11 @@ export interface DaemonEntry {
    * command the upgrade runs, with the reason. The daemon then uses its own default (its configuration).
    */
   systemdOnly?: { words: string[]; why: string; dirs?: string[] };
+  /**
+   * Options added when absent because the daemon is supervised: a pid file left by a `kill -9` makes
+   * dbus-daemon refuse to start again ("The pid file ... exists"), so s6-supervise could never restart it.
+   */
+  supervised?: { words: string[]; why: string };
   confidence: Confidence;
   /** The daemon can write a newline to an fd when ready (s6 notification-fd). */
   readiness?: { args: (fd: number) => string[]; source: string };
@@ -77,6 +82,10 @@ export const DAEMON_TABLE: readonly DaemonEntry[] = [
   { names: ['ntpd'], mode: 'flag', add: ['-n'], present: ['-n', '--nofork'], confidence: 'high', source: 'ntpd(8): -n, --nofork "Do not fork"' },
   {
     names: ['dbus-daemon'], mode: 'flag', add: ['--nofork'], present: ['--nofork'], remove: [{ flag: '--fork' }], confidence: 'high',
+    supervised: {
+      words: ['--nopidfile'],
+      why: 'dbus-daemon(1): --nopidfile "Don\'t write a PID file even if one is configured"; Debian\'s system.conf names /run/dbus/pid, and dbus-daemon refuses to start while that file exists (left by a kill -9), which would stop s6-supervise restarting it',
+    },
     systemdOnly: {
       words: ['--address=systemd:', '--systemd-activation'],
       why: 'dbus-daemon(1): --address=systemd: takes the socket systemd passes (dbus.socket), --systemd-activation activates services through systemd; without them it listens on the <listen> address of its configuration (/usr/share/dbus-1/system.conf: unix:path=/run/dbus/system_bus_socket)',
@@ -213,7 +222,11 @@ export function applyEntry(entry: DaemonEntry, argv: readonly string[]): string[
   }
   const rewritten = lastRewritten > 0 && lastRewritten + 1 < argv.length;
   const already = rewritten || (entry.present ?? []).some((p) => out.includes(p));
-  if (!already && entry.add) out.splice(entry.addAt === 'end' ? out.length : 1, 0, ...entry.add);
+  const added = !already && entry.add ? entry.add : [];
+  const atEnd = entry.addAt === 'end';
+  out.splice(atEnd ? out.length : 1, 0, ...added);
+  const missing = (entry.supervised?.words ?? []).filter((w) => !out.includes(w));
+  out.splice(atEnd ? 1 : 1 + added.length, 0, ...missing);
   return out;
 }
 

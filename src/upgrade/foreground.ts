@@ -348,6 +348,7 @@ export function inferForeground(service: Service, opts: ForegroundOptions = {}):
     const argv = applyEntry(entry, f.argv);
     const reasons = [...f.reasons, `daemon table: ${entry.source}`];
     if (entry.note) reasons.push(entry.note);
+    if (entry.supervised && entry.supervised.words.some((w) => !f.argv.includes(w))) reasons.push(`added ${entry.supervised.words.join(' ')}: ${entry.supervised.why}`);
     const confidence: Confidence = f.confidence === 'low' || entry.confidence === 'low' ? 'low' : f.confidence === 'medium' || entry.confidence === 'medium' ? 'medium' : 'high';
     direct.push({ ...f, argv, confidence, reasons, original: f.original ?? f.argv });
   }

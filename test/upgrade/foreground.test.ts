@@ -145,7 +145,7 @@ describe('foreground inference: systemd', () => {
 
   it('dbus-daemon gets --nofork kept and readiness on fd 3 from the table', () => {
     const r = ok(inferForeground(service('dbus', [sysv('dbus', [ssd({ exec: '/usr/bin/dbus-daemon', args: ['--system'] })])])));
-    expect(r.argv).toEqual(['/usr/bin/dbus-daemon', '--print-address=3', '--nofork', '--system']);
+    expect(r.argv).toEqual(['/usr/bin/dbus-daemon', '--print-address=3', '--nofork', '--nopidfile', '--system']);
     expect(r.readiness.notificationFd).toBe(3);
   });
 

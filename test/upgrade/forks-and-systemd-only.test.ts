@@ -57,7 +57,8 @@ describe('every daemon-table entry: a daemonizing option in the source never sur
       const argv = applyEntry(entry, [`/usr/sbin/${entry.names[0]}`, ...words, '--other', ...words]);
       // What is left of the source's words, without the foreground words the entry adds (first, or last).
       const n = entry.add?.length ?? 0;
-      const left = entry.addAt === 'end' ? argv.slice(1, argv.length - n) : argv.slice(1 + n);
+      const supervised = entry.supervised?.words ?? [];
+      const left = (entry.addAt === 'end' ? argv.slice(1, argv.length - n) : argv.slice(1 + n)).filter((w) => !supervised.includes(w));
       if (n > 0) expect(entry.addAt === 'end' ? argv.slice(argv.length - n) : argv.slice(1, 1 + n)).toEqual(entry.add);
       for (const r of entry.remove!) expect(left).not.toContain(r.flag);
       expect(left).toEqual(['--other']);

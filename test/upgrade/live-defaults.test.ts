@@ -140,7 +140,7 @@ describe('with the daemon table\'s foreground fix', () => {
   it('a daemonizing flag dropped from inside the file\'s words freezes them, and says so', () => {
     const { service } = host('. /etc/default/echod\nstart-stop-daemon --start --exec /usr/bin/dbus-daemon -- $OPTS\n', 'OPTS="--system --fork"\n');
     const { run, proposal } = upgraded(service);
-    expect(run).toContain('"/usr/bin/dbus-daemon" "--print-address=3" "--nofork" "--system"\n');
+    expect(run).toContain('"/usr/bin/dbus-daemon" "--print-address=3" "--nofork" "--nopidfile" "--system"\n');
     expect(proposal.plan.notCarried.join('\n')).toMatch(/\$OPTS \(\/etc\/default\/echod\): written as read today/);
   });
 });
