@@ -3,7 +3,8 @@
  * service a socket activates has to stand on its own under s6-rc:
  * - it is started where its socket is: systemd starts it at the first connection, which for a socket
  *   in the boot transaction (dbus.socket from sockets.target) comes during boot on a real host; the
- *   user is told that starting at boot replaces the activation;
+ *   user is told that starting at boot replaces the activation; a daemon that cannot run without the
+ *   passed socket (needsPassedSocket) stays in no bundle, with a warning;
  * - the directory of the socket's path (ListenStream=/run/dbus/system_bus_socket -> /run/dbus), which
  *   systemd made for the socket, is made by the run script;
  * - options that take the socket from systemd (dbus-daemon --address=systemd:) are dropped, as the
@@ -38,6 +39,19 @@ function socketDirs(ev: SystemdEvidence): string[] {
   return [...new Set(paths.map((p) => dirname(p)))].filter((d) => d !== '/').sort();
 }
 
+/**
+ * Why the daemon only works with the listening socket systemd passes (sd_listen_fds(3)), if it does:
+ * systemd's own socket-activated daemons (systemd-initctl reads the FIFO systemd opens for it) and daemons
+ * told so by an option (uuidd --socket-activation). Started at boot, they would only fail and be restarted.
+ */
+function needsPassedSocket(s: Service): string | undefined {
+  const argv = s.wrapper?.kind === 'longrun' ? s.wrapper.run : s.run.daemon?.argv;
+  if (!argv?.[0]) return undefined;
+  if (/^\/(usr\/)?lib\/systemd\//.test(argv[0])) return `${argv[0]} is one of systemd's own daemons`;
+  const opt = argv.slice(1).find((w) => w === '--socket-activation');
+  return opt ? `it runs ${argv[0]} ${opt}` : undefined;
+}
+
 export function replaceSocketActivation(services: readonly Service[], diagnostics: Diagnostic[]): Service[] {
   const sockets = new Map<string, { ev: SystemdEvidence; startIn: string[] }>();
   for (const s of services) {
@@ -64,7 +78,11 @@ export function replaceSocketActivation(services: readonly Service[], diagnostic
         }
       }
     }
-    if (sock && sock.startIn.length > 0 && s.startIn.length === 0) {
+    const needs = sock && sock.startIn.length > 0 && s.startIn.length === 0 ? needsPassedSocket(out) : undefined;
+    if (needs) {
+      diagnostics.push(diag('warning', 'socket-activation-not-replaced', sock!.ev.file, undefined,
+        `${s.name}: activated by ${sock!.ev.unit}, which is not converted, and ${needs}: it cannot run without the socket systemd passes, so it is in no start bundle`, s.name));
+    } else if (sock && sock.startIn.length > 0 && s.startIn.length === 0) {
       diagnostics.push(diag('warning', 'socket-activation-replaced', sock.ev.file, undefined,
         `${s.name}: activated by ${sock.ev.unit} (started in ${sock.startIn.join(', ')}), which is not converted: s6-rc starts ${s.name} at boot in the same bundle instead of at the first connection`, s.name));
       out = { ...out, startIn: [...sock.startIn], enabled: { value: true, why: `socket-activated by ${sock.ev.unit}, which is enabled: started at boot instead` } };
