@@ -7,6 +7,12 @@
 import { EXECLINE_SHEBANG, execlineLine } from './execline.js';
 
 export interface RunScriptSpec {
+  /**
+   * Write the run script's pid to this file of the servicedir first. s6-supervise makes the run script a
+   * session leader, so the pid is the process group the daemon and its children share (see
+   * `GROUP_CLEANUP_FINISH`); through /bin/sh's environment, since generated scripts never substitute.
+   */
+  pgidFile?: string;
   /** The daemon's argv; argv[0] should be an absolute path (the supervision tree's PATH is minimal). */
   argv: string[];
   /** Send stderr down the same pipe as stdout (producers in a log pipeline). */
@@ -139,6 +145,11 @@ export function processStateCommands(spec: Pick<RunScriptSpec, 'envFiles' | 'wor
 export function renderRunScript(spec: RunScriptSpec): string {
   const lines: string[] = [EXECLINE_SHEBANG];
   if (spec.stderrToStdout) lines.push(execlineLine(['fdmove', '-c', '2', '1']));
+  if (spec.pgidFile) {
+    lines.push(execlineLine(['getpid', 'S6M_RUN_PID']));
+    lines.push(`foreground { ${execlineLine(['/bin/sh', '-c', 'echo "$S6M_RUN_PID" > "$1"', 'sh', './' + spec.pgidFile])} }`);
+    lines.push(execlineLine(['unexport', '?']), execlineLine(['unexport', 'S6M_RUN_PID']));
+  }
   // After fdmove so a failing mkdir is logged; `mkdir -p -m` leaves an existing directory's mode alone
   // (systemd does not fix it either for an existing directory, it only logs the difference).
   for (const argv of directoryCommands(spec.directories ?? [])) lines.push(`if { ${execlineLine(argv)} }`);
@@ -158,4 +169,23 @@ export function renderRunScript(spec: RunScriptSpec): string {
   if (spec.user) lines.push(execlineLine(['s6-setuidgid', spec.user]));
   lines.push(execlineLine(spec.argv));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * `finish` of an upgraded daemon: SIGKILL to what is left of the run script's process group (its pid, read
+ * from `pgidFile`). What a daemon leaves behind keeps running otherwise: nginx's workers after a kill -9
+ * of the master hold its sockets, so every restarted master fails on bind(). systemd kills the whole
+ * control group (KillMode=control-group); this is the process-group equivalent. (s6 2.12 passes the group
+ * as $4; Debian 12's s6 2.11 does not.) The file is removed so a later finish never reads a stale group.
+ */
+export function groupCleanupFinish(pgidFile: string): string {
+  return [
+    '#!/bin/sh',
+    `read pgid < ./${pgidFile} || exit 0`,
+    `rm -f ./${pgidFile}`,
+    'case "$pgid" in \'\'|0|1|*[!0-9]*) exit 0 ;; esac',
+    // dash's kill takes no `--`; a negative number after the signal is a process group there and in bash.
+    'kill -9 "-$pgid" 2>/dev/null',
+    'exit 0',
+  ].join('\n') + '\n';
 }

@@ -9,13 +9,15 @@
  */
 import { definingSources, DYNAMIC_USER_ACCOUNT, type Service } from '../model/service.js';
 import { accountChain } from '../s6rc/account.js';
-import { directorySpecs, renderRunScript, type RunScriptSpec } from '../s6rc/run-script.js';
+import { directorySpecs, groupCleanupFinish, renderRunScript, type RunScriptSpec } from '../s6rc/run-script.js';
 import { EXECLINE_SHEBANG, execlineLine } from '../s6rc/execline.js';
 import { definition, type S6Definition, type S6Tree } from '../s6rc/tree.js';
 import { envDirFiles } from '../s6rc/emit-env.js';
 import type { ForegroundProposal } from './foreground.js';
 import { planStartWork } from './start-work.js';
 
+/** Where the run script leaves its process group for `finish` (in the live servicedir). */
+export const RUN_PGID_FILE = 'run-pgid';
 export const DEFAULT_LOG_ROOT = '/var/log/s6migrate';
 /** Rotation: a TAI64N stamp on each line, rotate at 1 MiB, keep 10 archives (s6-log directives, §6.3). */
 export const LOG_DIRECTIVES = ['t', 's1048576', 'n10'];
@@ -195,7 +197,9 @@ export function planLongrun(service: Service, fg: ForegroundProposal, current: S
     notCarried.push('start-stop-daemon --notify-await: the daemon signals readiness with sd_notify, which s6 does not read; the longrun counts as up once spawned');
     break;
   }
+  spec.pgidFile = RUN_PGID_FILE;
   srv.files['run'] = { content: renderRunScript(spec), mode: 0o755 };
+  srv.files['finish'] = { content: groupCleanupFinish(RUN_PGID_FILE), mode: 0o755 };
 
   const stopsig = service.run.stopSignal?.name ?? openrcVar(service, 'stopsig');
   if (stopsig) srv.files['down-signal'] = { content: stopsig.replace(/^SIG/i, '').toUpperCase() + '\n' };

@@ -1,4 +1,4 @@
-import { accountEnvCommand } from '../../src/s6rc/run-script.js';
+import { accountEnvCommand, groupCleanupFinish } from '../../src/s6rc/run-script.js';
 import { execlineLine } from '../../src/s6rc/execline.js';
 import { describe, expect, it } from 'vitest';
 import { definition, newTree, type S6Tree } from '../../src/s6rc/tree.js';
@@ -6,6 +6,9 @@ import { emptyState, renderState } from '../../src/state/state.js';
 import { downgrade, pendingServices, trackedServices, unloggedLongruns, upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
 import { loggerRunScript } from '../../src/upgrade/longrun.js';
 import { service, ssd, sysv, unit } from './build.js';
+
+/** The run script's first lines after fdmove: its pid, the daemon's process group, for finish. */
+const PGID = `"getpid" "S6M_RUN_PID"\nforeground { "/bin/sh" "-c" "echo \\"$S6M_RUN_PID\\" > \\"$1\\"" "sh" "./run-pgid" }\n"unexport" "?"\n"unexport" "S6M_RUN_PID"\n`;
 import type { Service } from '../../src/model/service.js';
 
 function baseTree(): S6Tree {
@@ -46,7 +49,9 @@ describe('upgrade to a logged pipeline', () => {
     expect(srv.type).toBe('longrun');
     expect(srv.dependencies).toEqual(['network']);
     expect(srv.files['producer-for']!.content).toBe('foo-log\n');
-    expect(srv.files['run']!.content).toBe('#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"cd" "/"\n"/usr/sbin/food" "-c" "/etc/foo.conf"\n');
+    expect(srv.files['run']!.content).toBe(`#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n${PGID}"cd" "/"\n"/usr/sbin/food" "-c" "/etc/foo.conf"\n`);
+    // Its process group is killed when it dies (test/e2e/finish-group.test.ts runs it).
+    expect(srv.files['finish']!.content).toBe(groupCleanupFinish('run-pgid'));
     expect(log.files['consumer-for']!.content).toBe('foo-srv\n');
     expect(log.files['pipeline-name']!.content).toBe('foo\n');
     expect(log.files['notification-fd']!.content).toBe('3\n');
@@ -197,7 +202,7 @@ describe('upgrading a longrun the first conversion made (systemd Type=simple)', 
     expect(srv.dependencies).toEqual(['network']);
     // User= also gives USER, LOGNAME, HOME and SHELL, as systemd sets them, looked up at start.
     const accountEnv = execlineLine(accountEnvCommand({ user: 'www', style: 'systemd' }));
-    expect(srv.files['run']!.content).toBe(`#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n"s6-envdir" "./env"\n"cd" "/"\n${accountEnv}\n"s6-setuidgid" "www"\n"/usr/bin/webd" "-f"\n`);
+    expect(srv.files['run']!.content).toBe(`#!/usr/bin/execlineb -P\n"fdmove" "-c" "2" "1"\n${PGID}"s6-envdir" "./env"\n"cd" "/"\n${accountEnv}\n"s6-setuidgid" "www"\n"/usr/bin/webd" "-f"\n`);
     expect(srv.files['env/LANG']!.content).toBe('C\n');
     expect(srv.files['down-signal']!.content).toBe('INT\n');
     expect(srv.files['timeout-kill']!.content).toBe('15000\n');
