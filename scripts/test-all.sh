@@ -38,6 +38,9 @@ if ! command -v debootstrap >/dev/null 2>&1; then
   if ! apt-cache show debootstrap >/dev/null 2>&1; then $sudo apt-get update -qq; fi
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
 fi
+# Built here, not inside the test: a vitest worker blocked minutes by debootstrap misses its runner's
+# replies and fails the whole run ("Timeout calling onTaskUpdate").
+for variant in sysv systemd; do bash scripts/host-root.sh "$variant" >/dev/null; done
 # --- end of the boot test block ---
 
 # Real distribution files for the corpus tests (cached; re-running is cheap).

@@ -5,6 +5,7 @@
  * kept as its source text and reported as unresolved, so nothing guessed passes for a fact.
  */
 import type { Origin } from '../../src/model/service.js';
+import { globRegex } from '../../src/util/glob.js';
 import type { WordPart, Word, ParamOp } from './shell-lexer.js';
 
 export interface VarValue {
@@ -166,25 +167,6 @@ function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let k = from; k <= to; k++) out.push(k);
   return out;
-}
-
-/** A shell glob (`*`, `?`, `[...]`) as an anchored regular expression. */
-export function globRegex(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close === -1) { re += '\\['; continue; }
-      let body = glob.slice(i + 1, close);
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      re += '[' + body.replace(/\\/g, '\\\\') + ']';
-      i = close;
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp('^' + re + '$');
 }
 
 /** Field splitting with the default IFS (space, tab, newline); `keepEmpty` for a word with quotes. */

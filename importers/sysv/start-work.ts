@@ -7,6 +7,7 @@
  * may change before the next start, so it is not frozen here).
  */
 import type { Origin, StartWork } from '../../src/model/service.js';
+import { globRegex } from '../../src/util/glob.js';
 import type { ShellEnv } from './shell-vars.js';
 import { plainText, simpleCommands, type SimpleCommand } from './shell-lines.js';
 import { expandWord } from './shell-words.js';
@@ -80,12 +81,9 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return a.length - b.length;
 }
 
-/** A command's place in the run: its line, after the place of the first call of its function. */
-/** `start` matches a case pattern (`start`, `start|restart`, `*`, `"start"`). */
+/** `start` matches a case pattern (`start`, `start|restart`, `*`, `"start"`, `[Ss]tart`). */
 function patternMatchesStart(pattern: string): boolean {
-  const p = pattern.replace(/["']/g, '');
-  const re = new RegExp(`^${p.replace(/[.+^${}()\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test('start');
+  return globRegex(pattern.replace(/["']/g, '')).test('start');
 }
 
 /**

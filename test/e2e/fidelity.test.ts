@@ -86,8 +86,8 @@ describe.skipIf(noRoot !== '' || noTools !== '')(`differential execution harness
   });
 
   describe.skipIf(noCorpus !== '')(`over the corpus (${corpus})${noCorpus}`, () => {
-    it('no difference at "high", and no figure worse than docs/fidelity.md', () => {
-      const results = runCorpus(corpus, stacks);
+    it('no difference at "high", and no figure worse than docs/fidelity.md', async () => {
+      const results = await runCorpus(corpus, stacks);
       const table = renderTable(results);
       mkdirSync(cacheDir(), { recursive: true });
       writeFileSync(join(cacheDir(), 'last-table.md'), `${table}\n`);

@@ -153,7 +153,7 @@ async function bootOnce(variant: Variant, stack: Stack): Promise<void> {
 
     // 2. boot: first database, s6-rc-init, the default bundle, with time limits.
     t = Date.now();
-    note(host, 'apply (first)', host.run(['timeout', '120', 's6migrate', 'apply', SRC], { timeoutMs: 130_000 }));
+    note(host, 'apply (first)', await host.runAsync(['timeout', '120', 's6migrate', 'apply', SRC], { timeoutMs: 130_000 }));
     note(host, 's6-rc-init', host.run(['s6-rc-init', '-c', '/etc/s6-rc/current', '-l', '/run/s6-rc', '/run/service']));
     note(host, 's6-rc -u change default', host.run(['timeout', '40', 's6-rc', '-t', String(CHANGE_LIMIT_MS), '-u', 'change', 'default'], { timeoutMs: 45_000 }));
     lap('boot', t);
@@ -207,7 +207,7 @@ async function bootOnce(variant: Variant, stack: Stack): Promise<void> {
     }
     lap('upgrade', t);
     t = Date.now();
-    note(host, 'apply (live)', host.run(['timeout', '120', 's6migrate', 'apply', SRC], { timeoutMs: 130_000 }));
+    note(host, 'apply (live)', await host.runAsync(['timeout', '120', 's6migrate', 'apply', SRC], { timeoutMs: 130_000 }));
     lap('apply', t);
     t = Date.now();
     for (const d of DAEMONS) {
@@ -248,7 +248,7 @@ async function bootOnce(variant: Variant, stack: Stack): Promise<void> {
     // 6. rollback live, probe (cron: its every-minute job must also have run during the boot).
     t = Date.now();
     const rolledBack = Math.floor(Date.now() / 1000);
-    note(host, 'rollback', host.run(['timeout', '120', 's6migrate', 'rollback'], { timeoutMs: 130_000 }));
+    note(host, 'rollback', await host.runAsync(['timeout', '120', 's6migrate', 'rollback'], { timeoutMs: 130_000 }));
     for (const d of DAEMONS) {
       const row = cells.get(d.name)!;
       if (!expected.get(d.name)) continue;

@@ -26,6 +26,8 @@ export interface BootedHost {
   consoleLog: string;
   /** Runs argv inside the host (its root, namespaces and PATH); never throws. */
   run(argv: string[], opts?: { timeoutMs?: number; input?: string }): RunResult;
+  /** `run` without blocking the test worker (vitest fails a run whose worker is deaf for a minute). */
+  runAsync(argv: string[], opts?: { timeoutMs?: number }): Promise<RunResult>;
   /** bash -c script inside the host. */
   sh(script: string, timeoutMs?: number): RunResult;
   stop(): Promise<void>;
@@ -88,11 +90,26 @@ export async function bootHost(tarball: string, stackBin: string, cli: string): 
     });
     return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? `\n${r.error.message}` : '') };
   };
+  const runAsync = (argv: string[], opts: { timeoutMs?: number } = {}): Promise<RunResult> =>
+    new Promise((done) => {
+      const child = spawn('nsenter', ['-t', String(pid), '-m', '-u', '-i', '-n', '-p', '-r', '-w', ...env, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+      child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+      child.on('error', (e) => { stderr += `\n${e.message}`; });
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        done({ status, stdout, stderr });
+      });
+    });
   const host: BootedHost = {
     pid,
     root: `/proc/${pid}/root`,
     consoleLog,
     run,
+    runAsync,
     sh: (script, timeoutMs) => run(['bash', '-c', script], { timeoutMs }),
     async stop() {
       if (unshare.exitCode === null && unshare.signalCode === null) {

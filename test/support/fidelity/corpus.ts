@@ -25,7 +25,11 @@ export function harnessStacks(stackBins: Record<string, string | undefined>): St
   return out;
 }
 
-export function runCorpus(corpus: string, stacks: Stack[], only?: string[]): CaseResult[] {
+/**
+ * Async only to hand the event loop back between packages: a vitest worker blocked for a minute misses
+ * its runner's replies and fails the run ("Timeout calling onTaskUpdate"), and the corpus takes minutes.
+ */
+export async function runCorpus(corpus: string, stacks: Stack[], only?: string[]): Promise<CaseResult[]> {
   const recorder = buildRecorder();
   const work = mkdtempSync(join(tmpdir(), 's6m-fidelity-'));
   const debs = existsSync(join(corpus, '.debs')) ? readdirSync(join(corpus, '.debs')) : [];
@@ -36,6 +40,7 @@ export function runCorpus(corpus: string, stacks: Stack[], only?: string[]): Cas
       const deb = debs.find((n) => n.startsWith(`${pkg}_`));
       if (!deb) continue;
       results.push(...runPackage({ pkg, root: join(corpus, pkg), deb: join(corpus, '.debs', deb) }, recorder, stacks, join(work, pkg)));
+      await new Promise((resolve) => setImmediate(resolve));
     }
     // OpenRC cases: Debian ships almost no OpenRC scripts, so the OpenRC fixture host is judged too,
     // its daemons replaced by the recorder.

@@ -9,5 +9,5 @@ import { harnessStacks, renderTable, runCorpus } from './corpus.js';
 setup();
 const corpus = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
 const only = process.argv.slice(2);
-const results = runCorpus(corpus, harnessStacks({ '0.6': process.env.S6M_STACK_0_6 }), only.length > 0 ? only : undefined);
+const results = await runCorpus(corpus, harnessStacks({ '0.6': process.env.S6M_STACK_0_6 }), only.length > 0 ? only : undefined);
 console.log(renderTable(results));
