@@ -10,6 +10,7 @@ import { quote as shellQuote } from 'shell-quote';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { splitWords } from './foreground.js';
 import { unifiedDiff } from './diff.js';
+import { differences } from './differences.js';
 import { accept, markSkipped, pendingServices, propose, type Proposal, type ProposalResult, type UpgradeRequest, type Workspace } from './upgrade.js';
 import { DEFAULT_LOG_ROOT } from './longrun.js';
 
@@ -85,15 +86,18 @@ export function describeProposal(r: ProposalResult, name: string): string {
   return [...headline(r, name), ...details(r)].join('\n') + '\n';
 }
 
-/** Everything after the headline: the reasons, what is carried or not, and the diff of the files. */
+/**
+ * Everything after the headline: the reasons, what will differ from the run the host's init system gave
+ * the daemon (issue 12: the user judges the run, not only the files), and the diff of the files.
+ */
 function details(r: ProposalResult): string[] {
   if (!r.ok) return [];
   const p = r.proposal;
   const out: string[] = [];
   for (const reason of p.fg.reasons) out.push(`  because ${reason}`);
   for (const c of p.fg.conflicts) out.push(`  conflict: ${c}`);
-  for (const c of p.plan.carried) out.push(`  carried over: ${c}`);
-  for (const n of p.plan.notCarried) out.push(`  not carried over: ${n}`);
+  const diffs = differences(p);
+  if (diffs.length > 0) out.push('Differs from the original run:', ...diffs.map((d) => `  - ${d.kind}: ${d.text}`));
   if (p.current.type === 'longrun') out.push('  (first converted as a longrun without a log; it becomes a logged pipeline with the same run facts)');
   out.push('', ...unifiedDiff([p.current], p.plan.definitions).trimEnd().split('\n'));
   return out;

@@ -55,6 +55,17 @@ describe.each([['absolute'], ['relative']])('a tree converted with an %s --root'
     expect(text).not.toContain(given);
   });
 
+  it('the wizard lists what will differ from the run the script gave the daemon', () => {
+    const ws = loadWorkspace(out).ws!;
+    const text = describeProposal(propose(ws, 'alpha', { log: true }), 'alpha');
+    const list = text.slice(text.indexOf('Differs from the original run:'));
+    expect(list).toMatch(/^ {2}- supervision: supervised by s6-supervise/m);
+    // The script made a pidfile with --make-pidfile; the longrun has none.
+    expect(list).toMatch(/pidfile/);
+    // Before the diff of the files.
+    expect(text.indexOf('Differs from the original run:')).toBeLessThan(text.indexOf('+++'));
+  });
+
   it('upgrade and status name the paths of the converted system', async () => {
     const up = await runMain(['upgrade', 'alpha', 'job', '--in', out]);
     const text = up.out + up.err;
