@@ -97,7 +97,7 @@ describeStacks('the chain under execlineb', (stack) => describe.skipIf(!isRoot)(
     const s = daemon({ nicelevel: '5', chuid: '4242:4343' });
     const { script } = run(s, { command: ['/bin/sh', '-c', 'echo "$(id -u) $(id -g) $(id -G) $(nice)"'] });
     writeFileSync(join(dir, 'run'), script);
-    const r = spawnSync(stack.tool('execlineb'), ['-P', join(dir, 'run')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
+    const r = spawnSync(stack.tool('execlineb'), ['-P', join(dir, 'run')], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: stack.env });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('4242 4343 4343 5\n');
   });

@@ -156,7 +156,7 @@ describe.each(STACK_ROWS)('carried work runs for real before the daemon (s6 stac
   const run = (script: string) => {
     writeFileSync(join(root, 'run-script'), script);
     rmSync(out, { force: true });
-    return spawnSync('execlineb', ['-P', join(root, 'run-script')], { env: stack.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawnSync('execlineb', ['-P', join(root, 'run-script')], { cwd: root, env: stack.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   };
   const isRoot = userInfo().uid === 0;
 
