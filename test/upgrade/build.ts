@@ -1,5 +1,7 @@
 // Hand-built model services for the upgrade tests (the importers fill the same shapes).
 import { definition, newTree, type S6Tree } from '../../src/s6rc/tree.js';
+import { emptyState } from '../../src/state/state.js';
+import type { Workspace } from '../../src/upgrade/upgrade.js';
 import { emptyRunFacts, type Evidence, type OpenrcEvidence, type Service, type SsdCall, type SystemdEvidence, type SysvEvidence } from '../../src/model/service.js';
 
 const o = (file: string, line = 1) => ({ file, line });
@@ -59,4 +61,13 @@ export function wrapperTree(services: readonly Service[]): S6Tree {
   }
   tree.definitions.set('runlevel-2', rl);
   return tree;
+}
+
+/** A workspace holding one service as the first conversion's oneshot wrapper, ready for upgrade. */
+export function oneshotWorkspace(s: Service): Workspace {
+  const tree = newTree();
+  const d = definition(s.name, 'oneshot');
+  d.files['up'] = { content: 'true\n' };
+  tree.definitions.set(s.name, d);
+  return { tree, model: { version: 1, services: [s], host: { facilityMembers: {} } }, state: emptyState() };
 }

@@ -8,10 +8,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importSystemd } from '../../importers/systemd/index.js';
 import type { Service, SystemdEvidence } from '../../src/model/service.js';
-import { definition, newTree } from '../../src/s6rc/tree.js';
-import { emptyState } from '../../src/state/state.js';
 import { emitTree } from '../../src/s6rc/emit.js';
-import { upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
+import { oneshotWorkspace } from './build.js';
+import { upgrade } from '../../src/upgrade/upgrade.js';
 
 const corpus = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
 
@@ -23,14 +22,6 @@ function unitService(pkg: string, file: string): Service {
   return s!;
 }
 
-/** The service as the first conversion's oneshot wrapper, ready for upgrade. */
-function workspace(s: Service): Workspace {
-  const tree = newTree();
-  const d = definition(s.name, 'oneshot');
-  d.files['up'] = { content: 'true\n' };
-  tree.definitions.set(s.name, d);
-  return { tree, model: { version: 1, services: [s], host: { facilityMembers: {} } }, state: emptyState() };
-}
 
 describe.skipIf(!existsSync(join(corpus, 'resolvconf')))('RemainAfterExit=yes without Type= (resolvconf.service)', () => {
   it('is a oneshot: ExecStart is up, ExecStop is down, with a finding', () => {
@@ -41,7 +32,7 @@ describe.skipIf(!existsSync(join(corpus, 'resolvconf')))('RemainAfterExit=yes wi
   });
 
   it('is not upgraded to a longrun', () => {
-    const r = upgrade(workspace(unitService('resolvconf', 'resolvconf.service')), 'resolvconf', { log: true }, true);
+    const r = upgrade(oneshotWorkspace(unitService('resolvconf', 'resolvconf.service')), 'resolvconf', { log: true }, true);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.code).toBe('runs-to-completion');
@@ -60,7 +51,7 @@ describe.skipIf(!existsSync(join(corpus, 'shadowsocks-libev')))('DynamicUser=yes
   });
 
   it('the upgrade runs it as nobody too, and says which account', () => {
-    const r = upgrade(workspace(unitService('shadowsocks-libev', 'shadowsocks-libev.service')), 'shadowsocks-libev', { log: true }, true);
+    const r = upgrade(oneshotWorkspace(unitService('shadowsocks-libev', 'shadowsocks-libev.service')), 'shadowsocks-libev', { log: true }, true);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.proposal.plan.user).toBe('nobody');
@@ -68,7 +59,7 @@ describe.skipIf(!existsSync(join(corpus, 'shadowsocks-libev')))('DynamicUser=yes
   });
 
   it('--user names the account the run script drops to', () => {
-    const r = upgrade(workspace(unitService('shadowsocks-libev', 'shadowsocks-libev.service')), 'shadowsocks-libev', { log: true, user: 'nobody' }, true);
+    const r = upgrade(oneshotWorkspace(unitService('shadowsocks-libev', 'shadowsocks-libev.service')), 'shadowsocks-libev', { log: true, user: 'nobody' }, true);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const run = r.ws.tree.definitions.get('shadowsocks-libev-srv')!.files['run']!.content;
@@ -79,7 +70,7 @@ describe.skipIf(!existsSync(join(corpus, 'shadowsocks-libev')))('DynamicUser=yes
     const s = unitService('shadowsocks-libev', 'shadowsocks-libev.service');
     const ev = s.sources[0] as SystemdEvidence;
     ev.directives['Service']!['User'] = { values: ['ssuser'], origin: { file: ev.file } };
-    const r = upgrade(workspace(s), 'shadowsocks-libev', { log: true }, true);
+    const r = upgrade(oneshotWorkspace(s), 'shadowsocks-libev', { log: true }, true);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.proposal.plan.user).toBe('ssuser');

@@ -12,28 +12,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importSystemd } from '../../importers/systemd/index.js';
 import { importSysv } from '../../importers/sysv/index.js';
 import type { Service, SysvEvidence } from '../../src/model/service.js';
-import { definition, newTree } from '../../src/s6rc/tree.js';
-import { emptyState } from '../../src/state/state.js';
 import { differences } from '../../src/upgrade/differences.js';
-import { upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
+import { upgrade } from '../../src/upgrade/upgrade.js';
 import { STACK_ROWS } from '../support/stacks.js';
-import { openrc, service } from './build.js';
+import { openrc, service, oneshotWorkspace } from './build.js';
 
 const corpus = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
 const work = mkdtempSync(join(tmpdir(), 's6m-startwork-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function ws(s: Service): Workspace {
-  const tree = newTree();
-  const d = definition(s.name, 'oneshot');
-  d.files['up'] = { content: 'true\n' };
-  tree.definitions.set(s.name, d);
-  return { tree, model: { version: 1, services: [s], host: { facilityMembers: {} } }, state: emptyState() };
-}
 
 /** Upgrade without a logger; `yes` as --yes. */
 function up(s: Service, yes = true) {
-  const r = upgrade(ws(s), s.name, { log: false }, yes);
+  const r = upgrade(oneshotWorkspace(s), s.name, { log: false }, yes);
   return r;
 }
 

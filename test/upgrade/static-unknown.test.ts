@@ -11,22 +11,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importOpenrc } from '../../importers/openrc/index.js';
 import { importSysv } from '../../importers/sysv/index.js';
 import type { Service, SysvEvidence } from '../../src/model/service.js';
-import { definition, newTree } from '../../src/s6rc/tree.js';
-import { emptyState } from '../../src/state/state.js';
-import { propose, upgrade, type Workspace } from '../../src/upgrade/upgrade.js';
+import { oneshotWorkspace } from './build.js';
+import { propose, upgrade } from '../../src/upgrade/upgrade.js';
 
 const corpus = resolve(process.env.S6M_CORPUS ?? '.cache/corpus');
 const work = mkdtempSync(join(tmpdir(), 's6m-unknown-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let n = 0;
 
-function ws(s: Service): Workspace {
-  const tree = newTree();
-  const d = definition(s.name, 'oneshot');
-  d.files['up'] = { content: 'true\n' };
-  tree.definitions.set(s.name, d);
-  return { tree, model: { version: 1, services: [s], host: { facilityMembers: {} } }, state: emptyState() };
-}
 
 function script(body: string, defaults?: string): Service {
   const root = join(work, `h${n++}`);
@@ -56,7 +48,7 @@ describe('init scripts', () => {
     ]) {
       const s = script(body, 'VERBOSE=no\nPAM=no\nMODE=slow\n');
       expect(args(s).unresolved, body).toBe(true);
-      const r = upgrade(ws(s), 'food', { log: false }, true);
+      const r = upgrade(oneshotWorkspace(s), 'food', { log: false }, true);
       expect(r.ok, body).toBe(false);
       if (!r.ok) expect(r.code).toBe('unresolved-arguments');
     }
@@ -74,18 +66,18 @@ describe('init scripts', () => {
 
   it('a program chosen under a condition is refused (unresolved-command)', () => {
     const s = script(`DAEMON=/usr/sbin/food\nif [ -x /usr/sbin/food-pam ]; then DAEMON=/usr/sbin/food-pam; fi\nstart-stop-daemon --start --exec $DAEMON\n`);
-    const r = upgrade(ws(s), 'food', { log: false }, true);
+    const r = upgrade(oneshotWorkspace(s), 'food', { log: false }, true);
     expect(r.ok ? 'ok' : r.code).toBe('unresolved-command');
   });
 
   it('runtime-only values ($(id -u food)) are never written by --yes, nor offered to the wizard\'s Accept', () => {
     const s = script(`${START} --uid $(id -u food)\n`);
-    const r = upgrade(ws(s), 'food', { log: false }, true);
+    const r = upgrade(oneshotWorkspace(s), 'food', { log: false }, true);
     expect(r.ok ? 'ok' : r.code).toBe('unresolved-arguments');
-    const p = propose(ws(s), 'food', { log: false });
+    const p = propose(oneshotWorkspace(s), 'food', { log: false });
     expect(p.ok ? 'ok' : p.code).toBe('unresolved-arguments');
     // The command given by the user is taken as it is.
-    const given = propose(ws(s), 'food', { log: false, command: ['/usr/sbin/food', '--uid', '108'] });
+    const given = propose(oneshotWorkspace(s), 'food', { log: false, command: ['/usr/sbin/food', '--uid', '108'] });
     expect(given.ok && given.proposal.fg.argv).toEqual(['/usr/sbin/food', '--uid', '108']);
   });
 
@@ -93,7 +85,7 @@ describe('init scripts', () => {
     const s = script(`${START} --socket $XDG_RUNTIME_DIR/food.sock\n`);
     expect(args(s).unresolved).toBe(true);
     const o = openrcScript('command=/usr/sbin/food\ncommand_background=yes\ncommand_args="--socket $XDG_RUNTIME_DIR/food.sock"\n');
-    const r = upgrade(ws(o), 'food', { log: false }, true);
+    const r = upgrade(oneshotWorkspace(o), 'food', { log: false }, true);
     expect(r.ok ? 'ok' : r.code).toBe('unresolved-arguments');
   });
 
@@ -114,13 +106,13 @@ describe('OpenRC', () => {
   it('command_args set under a condition is unknown; --yes refuses', () => {
     const s = openrcScript(`command=/usr/sbin/food\ncommand_background=yes\ncommand_args="-q"\nif [ -n "$FOOD_VERBOSE" ]; then command_args="-v"; fi\n`);
     expect(s.sources[0]!.format === 'openrc' && s.sources[0]!.vars['command_args']?.unresolved).toBe(true);
-    const r = upgrade(ws(s), 'food', { log: false }, true);
+    const r = upgrade(oneshotWorkspace(s), 'food', { log: false }, true);
     expect(r.ok ? 'ok' : r.code).toBe('unresolved-arguments');
   });
 
   it('an unconditional command_args is used as it is', () => {
     const s = openrcScript(`command=/usr/sbin/food\ncommand_background=yes\ncommand_args="-q"\n`);
-    const r = upgrade(ws(s), 'food', { log: false }, false);
+    const r = upgrade(oneshotWorkspace(s), 'food', { log: false }, false);
     expect(r.ok).toBe(true);
   });
 });
