@@ -10,6 +10,7 @@ import { openrcShebang } from '../importers/openrc/index.js';
 import { isBackupName } from './model/backup-names.js';
 import { cmp, diag, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
 import { errText } from './util/source-file.js';
+import { isDirectory } from './util/fs-probe.js';
 
 export interface DiscoverOptions {
   /** Files or directories as the user named them (on disk). Empty: the standard locations under root. */
@@ -136,7 +137,7 @@ class Collector {
       // Dot files are tool state (insserv's .depend.*, editors' swap files), never services.
       if (e.name.startsWith('.')) continue;
       const path = join(dir, e.name);
-      if (e.isDirectory() || (e.isSymbolicLink() && isDirectoryBehindLink(path))) {
+      if (e.isDirectory() || (e.isSymbolicLink() && isDirectory(path))) {
         if (!UNIT_SUBDIR.test(e.name)) {
           this.diagnostics.push(diag('note', 'directory-not-read', path, undefined, 'a subdirectory: discovery is not recursive; name it as a PATH to read it'));
         }
@@ -160,18 +161,10 @@ function realDir(dir: string): string | undefined {
   }
 }
 
-function isDirectoryBehindLink(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false; // dangling or looping: reported when the file is opened
-  }
-}
-
 export function discover(opts: DiscoverOptions): Discovered {
   const c = new Collector();
   if (opts.paths.length === 0) {
-    if (!isDirectoryBehindLink(opts.root)) {
+    if (!isDirectory(opts.root)) {
       // A mistyped --root would otherwise look like a host with no services.
       c.diagnostics.push(diag('error', 'path-not-found', opts.root, undefined, '--root is not a directory'));
       return c.result();

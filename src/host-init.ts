@@ -4,10 +4,11 @@
  * its units shadow) and which enablement starts what. Read from files under the root, never by running
  * anything; `--init` overrides.
  */
-import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { onDisk } from './util/host-path.js';
 import { readSourceFile } from './util/source-file.js';
+import { isDirectory, pathExists } from './util/fs-probe.js';
 
 export const INIT_SYSTEMS = ['sysv', 'openrc', 'systemd'] as const;
 export type InitSystem = (typeof INIT_SYSTEMS)[number];
@@ -18,23 +19,6 @@ export interface InitDetection {
   how: 'detected' | 'override' | 'guessed';
   /** The facts read, in the order they were weighed (a path on disk and what it says). */
   evidence: { file: string; says: string }[];
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function exists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What `/sbin/init` is: the program a symlink leads to, or `file` for a real binary. */
@@ -76,7 +60,7 @@ export function detectInit(root: string, found: { sysv: number; openrc: number; 
   }
   const done = (init: InitSystem): InitDetection => ({ init, how: 'detected', evidence });
 
-  if (isDir(onDisk(root, '/run/systemd/system'))) {
+  if (isDirectory(onDisk(root, '/run/systemd/system'))) {
     say('/run/systemd/system', 'exists: systemd is running (sd_booted(3))');
     return done('systemd');
   }
@@ -86,13 +70,13 @@ export function detectInit(root: string, found: { sysv: number; openrc: number; 
   if (prog === 'openrc-init') return done('openrc');
 
   const inittab = onDisk(root, '/etc/inittab');
-  const tab = exists(inittab) ? readSourceFile(inittab) : undefined;
+  const tab = pathExists(inittab) ? readSourceFile(inittab) : undefined;
   if (tab?.ok) {
     if (inittabRunsOpenrc(tab.text)) {
       say('/etc/inittab', 'runs openrc');
       return done('openrc');
     }
-    if (exists(onDisk(root, '/etc/init.d/rc')) && rcScriptRunsOpenrc(onDisk(root, '/etc/init.d/rc'))) {
+    if (pathExists(onDisk(root, '/etc/init.d/rc')) && rcScriptRunsOpenrc(onDisk(root, '/etc/init.d/rc'))) {
       say('/etc/inittab', 'runs /etc/init.d/rc');
       say('/etc/init.d/rc', 'runs /sbin/openrc (Debian\'s openrc package)');
       return done('openrc');
@@ -103,7 +87,7 @@ export function detectInit(root: string, found: { sysv: number; openrc: number; 
       return done('sysv');
     }
   }
-  if (isDir(onDisk(root, '/etc/runlevels')) && exists(onDisk(root, '/sbin/openrc'))) {
+  if (isDirectory(onDisk(root, '/etc/runlevels')) && pathExists(onDisk(root, '/sbin/openrc'))) {
     say('/etc/runlevels', 'exists, with /sbin/openrc');
     return done('openrc');
   }
@@ -111,13 +95,13 @@ export function detectInit(root: string, found: { sysv: number; openrc: number; 
     say('/etc/inittab', 'exists (no /sbin/init to confirm): sysvinit reads it');
     return done('sysv');
   }
-  const target = UNIT_DIRS.map((d) => `${d}/default.target`).find((p) => exists(onDisk(root, p)));
+  const target = UNIT_DIRS.map((d) => `${d}/default.target`).find((p) => pathExists(onDisk(root, p)));
   if (target !== undefined) {
     say(target, 'exists, and there is no /etc/inittab');
     return done('systemd');
   }
   const init: InitSystem = found.openrc > 0 ? 'openrc' : found.sysv > 0 ? 'sysv' : 'systemd';
-  if (isDir(onDisk(root, '/etc/runlevels'))) say('/etc/runlevels', 'exists, without /sbin/openrc');
+  if (isDirectory(onDisk(root, '/etc/runlevels'))) say('/etc/runlevels', 'exists, without /sbin/openrc');
   evidence.push({ file: onDisk(root, '/'), says: `no init program, inittab or default.target found: ${init}, from the ${init === 'openrc' ? 'OpenRC scripts' : init === 'sysv' ? 'init scripts' : 'units'} found` });
   return { init, how: 'guessed', evidence };
 }

@@ -6,22 +6,14 @@
  * conf.d is the directory `../conf.d` beside the script's own directory (`${RC_SERVICE%/*}/../conf.d`);
  * when that has no file, the host root's /etc/conf.d is tried too (a script named outside --root).
  */
-import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { onDisk } from '../../src/util/host-path.js';
+import { isFile } from '../../src/util/fs-probe.js';
 
 export interface SourcedFile {
   /** Path on disk. */
   disk: string;
   kind: 'conf.d' | 'rc.conf';
-}
-
-function isFile(p: string): boolean {
-  try {
-    return existsSync(p) && statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Files OpenRC would source before `scriptDisk`, those that exist, in sourcing order. */

@@ -4,11 +4,12 @@
  * multi-instance link `agetty.tty1` names the instance). A directory inside a runlevel directory is a
  * stacked runlevel (openrc(8)): its services are started as part of the outer one too.
  */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { diag, cmp, type Diagnostic } from '../../src/model/diagnostic.js';
 import { errText } from '../../src/util/source-file.js';
 import { onDisk } from '../../src/util/host-path.js';
+import { isDirectory } from '../../src/util/fs-probe.js';
 
 /**
  * Runlevels OpenRC enters only to stop services, never to start them: `shutdown` (openrc(8), entered
@@ -31,14 +32,6 @@ function listDir(path: string, diagnostics: Diagnostic[]): Dirent[] {
   } catch (e) {
     diagnostics.push(diag('warning', 'openrc-runlevel-unreadable', path, undefined, `cannot list runlevel directory: ${errText(e)}`));
     return [];
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -5,10 +5,11 @@
  *   COMPILED_ROOT/current -> compiled-...               what s6-rc-init boots (`-c COMPILED_ROOT/current`)
  * Names sort chronologically in byte order, so "previous" and "newest" need no other bookkeeping.
  */
-import { lstatSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { cmp } from '../model/diagnostic.js';
+import { lstatOrUndefined, pathExists } from '../util/fs-probe.js';
 
 export const DB_PREFIX = 'compiled-';
 export const CURRENT_LINK = 'current';
@@ -30,7 +31,7 @@ export function uniqueDbName(root: string, when: Date, sourceHash: string): stri
   let t = when.getTime();
   for (;;) {
     const name = dbName(new Date(t), sourceHash);
-    if (!exists(join(root, name)) && !exists(join(root, SOURCES_DIR, name))) return name;
+    if (!pathExists(join(root, name)) && !pathExists(join(root, SOURCES_DIR, name))) return name;
     t += 1; // same millisecond and same source: the next millisecond keeps the order
   }
 }
@@ -43,7 +44,7 @@ export function listDatabases(root: string): string[] {
   } catch {
     return [];
   }
-  return entries.filter((n) => isDbName(n) && lstatSafe(join(root, n))?.isDirectory()).sort(cmp);
+  return entries.filter((n) => isDbName(n) && lstatOrUndefined(join(root, n))?.isDirectory()).sort(cmp);
 }
 
 /** Real path of the database `current` points at, or undefined (absent or dangling). */
@@ -53,7 +54,7 @@ export function currentTarget(root: string): string | undefined {
 
 /** `current` must be a symlink or absent: renaming over a real directory would fail half way. */
 export function currentIsReplaceable(root: string): boolean {
-  const st = lstatSafe(join(root, CURRENT_LINK));
+  const st = lstatOrUndefined(join(root, CURRENT_LINK));
   return st === undefined || st.isSymbolicLink();
 }
 
@@ -104,17 +105,6 @@ export function removeDatabases(root: string, names: readonly string[]): void {
   }
 }
 
-function exists(p: string): boolean {
-  return lstatSafe(p) !== undefined;
-}
-
-function lstatSafe(p: string): ReturnType<typeof lstatSync> | undefined {
-  try {
-    return lstatSync(p);
-  } catch {
-    return undefined;
-  }
-}
 
 function realpathSafe(p: string): string | undefined {
   try {

@@ -4,7 +4,7 @@
  * and only then re-point `current` atomically. Old databases are pruned only after a clean switch.
  * Both return a report; the CLI prints it.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { quote as shellQuote } from 'shell-quote';
@@ -18,6 +18,7 @@ import * as store from './db-store.js';
 import { diffTrees, fingerprintTree, hashTree, type SourceDiff, type TreePrint } from './diff.js';
 import { compile, DEFAULT_TIMEOUT_SECONDS, explainUpdateExit, runLive, update, updateLive, type LiveRun, type ToolRun } from './switch.js';
 import { describeS6rc, findTools, INSTALL_HINT, type S6rcTool, type S6rcVersion } from '../s6rc/tools.js';
+import { isDirectory, pathExists } from '../util/fs-probe.js';
 
 export interface SwitchOptions {
   compiledRoot: string;
@@ -101,7 +102,7 @@ function prepare(opts: SwitchOptions, report: SwitchReport, needed: readonly S6r
   if (!store.currentIsReplaceable(root)) {
     return refuse(report, `${join(root, store.CURRENT_LINK)} exists and is not a symlink; move it away (it cannot be replaced atomically)`);
   }
-  if (lexists(live) && store.liveDatabase(live) === undefined) {
+  if (pathExists(live) && store.liveDatabase(live) === undefined) {
     return refuse(report, `${live} exists but ${live}/compiled does not lead to a database: not an s6-rc live directory`);
   }
   const pathEnv = opts.pathEnv ?? process.env.PATH;
@@ -111,14 +112,14 @@ function prepare(opts: SwitchOptions, report: SwitchReport, needed: readonly S6r
 export async function apply(sourceDir: string, opts: SwitchOptions): Promise<SwitchReport> {
   const report = newReport();
   const src = resolve(sourceDir);
-  if (!isDir(src)) return refuse(report, `${sourceDir}: not a directory`);
+  if (!isDirectory(src)) return refuse(report, `${sourceDir}: not a directory`);
   const ctx = prepare(opts, report, ['s6-rc-compile', 's6-rc-update']);
   if (!('root' in ctx)) return ctx;
   const checked = checkTree(src);
   report.diagnostics = checked.diagnostics;
   if (!checked.ok) return refuse(report, `${src} is not a valid s6-rc source directory (see the diagnostics); nothing was changed`);
 
-  const liveDb = lexists(ctx.live) ? store.liveDatabase(ctx.live) : undefined;
+  const liveDb = pathExists(ctx.live) ? store.liveDatabase(ctx.live) : undefined;
   // Dry run: everything happens in a temporary directory outside COMPILED_ROOT.
   const work = opts.dryRun ? mkdtempSync(join(tmpdir(), 's6migrate-apply-')) : undefined;
   const rootExisted = existsSync(ctx.root);
@@ -179,7 +180,7 @@ export async function rollback(opts: SwitchOptions): Promise<SwitchReport> {
   const report = newReport();
   const ctx = prepare(opts, report, ['s6-rc-update']);
   if (!('root' in ctx)) return ctx;
-  const liveDb = lexists(ctx.live) ? store.liveDatabase(ctx.live) : undefined;
+  const liveDb = pathExists(ctx.live) ? store.liveDatabase(ctx.live) : undefined;
   const fromPath = liveDb ?? store.currentTarget(ctx.root);
   const from = store.ownDbName(ctx.root, fromPath);
   if (fromPath === undefined) return refuse(report, `no live state at ${ctx.live} and no ${join(ctx.root, store.CURRENT_LINK)}: nothing to roll back`);
@@ -371,21 +372,4 @@ function copySourceTree(src: string, dest: string): void {
 function indent(text: string): string {
   const t = text.trimEnd();
   return t === '' ? '  (no output)' : t.split('\n').map((l) => `  ${l}`).join('\n');
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function lexists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
